@@ -1,0 +1,42 @@
+// A configuration is one containerd variant and one kubelet variant, written
+// "containerd-variant/kubelet-variant" (design.md), e.g. "short-term/99748".
+import { containerdVariants, type ContainerdVariant } from "./variants/containerd.ts";
+import { kubeletVariants, type KubeletVariant } from "./variants/kubelet.ts";
+
+export interface Config {
+  name: string;
+  containerd: ContainerdVariant;
+  kubelet: KubeletVariant;
+}
+
+export const defaultConfigName = "baseline/99748";
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
+
+export function parseConfig(text: string): ConfigResult {
+  const [c, k, ...rest] = text.split("/");
+  const containerd = containerdVariants.find((v) => v.name === c);
+  const kubelet = kubeletVariants.find((v) => v.name === k);
+  if (rest.length > 0 || !containerd || !kubelet) {
+    return {
+      ok: false,
+      error:
+        `unknown configuration ${JSON.stringify(text)}: expected <containerd>/<kubelet> with containerd one of ` +
+        `${containerdVariants.map((v) => v.name).join(", ")} and kubelet one of ${kubeletVariants.map((v) => v.name).join(", ")}`,
+    };
+  }
+  return { ok: true, config: { name: `${containerd.name}/${kubelet.name}`, containerd, kubelet } };
+}
+
+/** Every configuration, containerd variants outer, kubelet variants inner. */
+export function allConfigs(): Config[] {
+  return containerdVariants.flatMap((containerd) =>
+    kubeletVariants.map((kubelet) => ({ name: `${containerd.name}/${kubelet.name}`, containerd, kubelet })),
+  );
+}
+
+export function configOrThrow(text: string): Config {
+  const parsed = parseConfig(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.config;
+}

@@ -1,0 +1,65 @@
+// CreateContainer (internal/cri/server/container_create.go).
+import type { World } from "../world.ts";
+import { now } from "../world.ts";
+import { makeContainerName } from "../names.ts";
+import { reserve, releaseByName } from "../registrar.ts";
+import { boltWrite, containerRootDir, mkdirAll } from "../disk.ts";
+import { lookupTask } from "../shim.ts";
+import { containerdLog, say, type Ctx } from "../log.ts";
+import { storeStatusAtCreate } from "./status-store.ts";
+import { failed, ok, type CallResult } from "./call.ts";
+
+export interface CreateContainerRequest {
+  id: string;
+  sandboxId: string;
+  name: string;
+  attempt: number;
+}
+
+export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest): CallResult {
+  const { id, sandboxId } = req;
+  // container_create.go:CreateContainer: sandboxStore.Get.
+  const sandbox = w.metadata.sandboxes[sandboxId];
+  if (!w.cri.sandboxes[sandboxId] || !sandbox) return failed(`failed to find sandbox id ${JSON.stringify(sandboxId)}: not found`);
+  // containerd 1.6 container_create.go: sandbox.Container.Task: the pause task must exist.
+  if (lookupTask(w, sandboxId).kind === "notFound") {
+    return failed(`failed to get sandbox container task: no running task found: task ${sandboxId} not found: not found`);
+  }
+  // container_create.go:CreateContainer: containerNameIndex.Reserve before any work.
+  const name = makeContainerName(req.name, sandbox.pod, req.attempt);
+  const reserved = reserve(w.cri.containerNames, name, id);
+  if (!reserved.ok) {
+    containerdLog(ctx, "warn", "possible concurrent CreateContainer request", reserved.error);
+    return failed(
+      `failed to reserve container name ${JSON.stringify(name)}; check if another CreateContainer request is in progress: ${reserved.error}`,
+    );
+  }
+  // From here on every failure releases the name (deferred ReleaseByName) and rolls back.
+  const rollback = (error: string): CallResult => {
+    releaseByName(w.cri.containerNames, name);
+    say(ctx, "cri", `CreateContainer ${id} rolled back, name ${name} released`);
+    return failed(error);
+  };
+  // container_create.go:createContainer: MkdirAll(containerRootDir).
+  const dir = mkdirAll(w, ctx, containerRootDir(id));
+  if (!dir.ok) return rollback(`failed to create container root directory ${JSON.stringify(containerRootDir(id))}: ${dir.error}`);
+  // client.NewContainer: the bolt record with the CRI metadata extension.
+  if (w.metadata.containers[id]) return rollback(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
+  const bolt = boltWrite(w, ctx);
+  if (!bolt.ok) return rollback(`failed to create containerd container: ${bolt.error}`);
+  const createdAt = now(w);
+  w.metadata.containers[id] = { id, name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt, createdAt };
+  say(ctx, "cri", `add container record ${id} (${name})`, "metadata");
+  // containerstore.NewContainer(WithStatus): StoreStatus of the CREATED status.
+  const status = { createdAt, startedAt: 0, finishedAt: 0, exitCode: 0, reason: "" };
+  const stored = storeStatusAtCreate(w, ctx, id, status);
+  if (!stored.ok) {
+    // deferred cntr.Delete(WithSnapshotCleanup) and RemoveAll(containerRootDir).
+    delete w.metadata.containers[id];
+    say(ctx, "cri", `delete container record ${id}`, "metadata");
+    return rollback(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
+  }
+  w.cri.containers[id] = { id, status, unknown: false, exitMonitor: false };
+  w.ledger.containers.push({ id, pod: sandbox.pod, sandboxId, name: req.name, attempt: req.attempt });
+  return ok;
+}

@@ -1,0 +1,28 @@
+// RemoveContainer (internal/cri/server/container_remove.go).
+import type { World } from "../world.ts";
+import { stateOf } from "../status.ts";
+import { releaseByKey } from "../registrar.ts";
+import { deleteCheckpoint } from "../disk.ts";
+import { say, type Ctx } from "../log.ts";
+import { stopContainerInternal } from "./container-stop.ts";
+import { failed, ok, type CallResult } from "./call.ts";
+
+export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
+  const cntr = w.cri.containers[id];
+  // Not in the store: "Do not return error if container metadata doesn't exist."
+  if (!cntr) return ok;
+  const stopped = stopContainerInternal(w, ctx, id);
+  if (!stopped.ok) return failed(`failed to forcibly stop container ${JSON.stringify(id)}: ${stopped.error}`);
+  // setContainerRemoving: a container still RUNNING (its exit not stored) cannot be removed.
+  if (stateOf(cntr.status, cntr.unknown) === "CONTAINER_RUNNING") {
+    return failed(`failed to set removing state for container ${JSON.stringify(id)}: container is still running, to stop first`);
+  }
+  // Delete the containerd container, the checkpoint and the root dirs (no space needed),
+  // then drop it from the store and release its name.
+  delete w.metadata.containers[id];
+  say(ctx, "cri", `delete container record ${id}`, "metadata");
+  deleteCheckpoint(w, id);
+  delete w.cri.containers[id];
+  releaseByKey(w.cri.containerNames, id);
+  return ok;
+}

@@ -1,0 +1,45 @@
+// StartContainer (internal/cri/server/container_start.go).
+import type { World } from "../world.ts";
+import { now } from "../world.ts";
+import { stateOf, errorStartExitCode, errorStartReason } from "../status.ts";
+import { createTask, deleteTask, startTask } from "../shim.ts";
+import { containerdLog, say, type Ctx } from "../log.ts";
+import { updateSync } from "./status-store.ts";
+import { failed, notFound, ok, type CallResult } from "./call.ts";
+
+export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
+  const cntr = w.cri.containers[id];
+  const record = w.metadata.containers[id];
+  if (!cntr || !record) return notFound("container", id);
+  // container_start.go:setContainerStarting: only a CREATED container can start.
+  const state = stateOf(cntr.status, cntr.unknown);
+  if (state !== "CONTAINER_CREATED") return failed(`container is in ${state} state`);
+  // container_start.go: the sandbox must be READY.
+  const sandbox = w.cri.sandboxes[record.sandboxId];
+  if (!sandbox) return failed(`sandbox ${JSON.stringify(record.sandboxId)} not found`);
+  if (sandbox.state !== "READY") return failed(`sandbox container ${JSON.stringify(record.sandboxId)} is not running`);
+  // createContainerIO -> openLogFile(O_CREATE): the kubelet's <attempt>.log now exists.
+  addLogFile(w, record.pod, record.containerName, record.attempt);
+  // NewTask, Wait, task.Start.
+  createTask(w, ctx, id);
+  startTask(w, ctx, id, "container");
+  const started = updateSync(w, ctx, id, (s) => ({ ...s, startedAt: now(w) }));
+  if (!started.ok) {
+    // Deferred: task.Delete(WithProcessKill) kills the process just started...
+    deleteTask(w, ctx, id);
+    // ...and the start-failure UpdateSync (FinishedAt, 128, StartError), which may fail too.
+    const marked = updateSync(w, ctx, id, (s) => ({ ...s, finishedAt: now(w), exitCode: errorStartExitCode, reason: errorStartReason }));
+    if (!marked.ok) containerdLog(ctx, "error", `failed to set start failure state for container ${JSON.stringify(id)}`, marked.error);
+    return failed(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
+  }
+  // events.go:startContainerExitMonitor, only after the status is stored.
+  cntr.exitMonitor = true;
+  say(ctx, "cri", `exit monitor waits on ${id}`);
+  return ok;
+}
+
+function addLogFile(w: World, pod: string, container: string, attempt: number): void {
+  const byPod = (w.kubelet.logs[pod] ??= {});
+  const files = (byPod[container] ??= []);
+  if (!files.includes(attempt)) files.push(attempt);
+}

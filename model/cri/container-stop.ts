@@ -1,0 +1,39 @@
+// StopContainer (internal/cri/server/container_stop.go), always with timeout 0 in the model:
+// SIGKILL at once. The kubelet's grace period only delays the same outcome for PID 1 sleeps.
+import type { World } from "../world.ts";
+import { stateOf } from "../status.ts";
+import { lookupTask, sigkillExitCode } from "../shim.ts";
+import { say, type Ctx } from "../log.ts";
+import { cleanupUnknownContainer, deliverExit, taskExited } from "./exit-handler.ts";
+import { failed, notFound, ok, type CallResult } from "./call.ts";
+
+export function stopContainer(w: World, ctx: Ctx, id: string): CallResult {
+  if (!w.cri.containers[id]) return notFound("container", id);
+  return stopContainerInternal(w, ctx, id);
+}
+
+/** container_stop.go:stopContainer, shared by StopContainer, RemoveContainer and StopPodSandbox. */
+export function stopContainerInternal(w: World, ctx: Ctx, id: string): CallResult {
+  const cntr = w.cri.containers[id];
+  if (!cntr) return ok;
+  const state = stateOf(cntr.status, cntr.unknown);
+  if (state !== "CONTAINER_RUNNING" && state !== "CONTAINER_UNKNOWN") return ok;
+  const task = lookupTask(w, id);
+  if (task.kind === "notFound") {
+    // A RUNNING container whose exit could not be stored has no task: nothing to do.
+    if (state !== "CONTAINER_UNKNOWN") return ok;
+    const cleaned = cleanupUnknownContainer(w, ctx, id);
+    return cleaned.ok ? ok : failed(cleaned.error);
+  }
+  // UNKNOWN with a task: an exit monitor is started for the duration of this call.
+  if (state === "CONTAINER_UNKNOWN") cntr.exitMonitor = true;
+  say(ctx, "cri", `kill ${id} with SIGKILL`, "shim");
+  if (task.kind === "running") taskExited(w, ctx, id, sigkillExitCode);
+  else deliverExit(w, ctx, id);
+  // waitContainerStop: returns once the exit handler has stored the exit, else at the deadline.
+  const after = w.cri.containers[id];
+  if (after && stateOf(after.status, after.unknown) === "CONTAINER_EXITED") return ok;
+  if (after) after.exitMonitor = false;
+  const quoted = JSON.stringify(id);
+  return failed(`an error occurs during waiting for container ${quoted} to be killed: wait container ${quoted}: context deadline exceeded`);
+}

@@ -1,0 +1,99 @@
+// How the CRI plugin learns that a container's process exited: the per-task exit monitor,
+// handleContainerExit, and the back-off queue that retries a failed handling
+// (internal/cri/server/events.go, internal/cri/server/events/events.go).
+import type { World } from "../world.ts";
+import { deleteTask, processExits } from "../shim.ts";
+import { unknownExitCode } from "../status.ts";
+import { containerdLog, say, type Ctx } from "../log.ts";
+import { updateSync } from "./status-store.ts";
+import type { WriteResult } from "../disk.ts";
+import { now } from "../world.ts";
+
+interface TaskExit {
+  exitCode: number;
+  exitedAt: number;
+}
+
+/** events/events.go: first retry after 1 s, doubling, at most 5 min. */
+const backoffFirstSeconds = 1;
+const backoffMaxSeconds = 300;
+
+/**
+ * A container's main process exits (by itself or killed): the shim records it, and if the
+ * CRI plugin is up with an exit monitor waiting on the task, the exit is handled now.
+ */
+export function taskExited(w: World, ctx: Ctx, id: string, code: number): void {
+  if (!processExits(w, ctx, id, code)) return;
+  deliverExit(w, ctx, id);
+}
+
+/** events.go:startContainerExitMonitor: the monitor's Wait returns with the task's exit. */
+export function deliverExit(w: World, ctx: Ctx, id: string): void {
+  const cntr = w.cri.containers[id];
+  const task = w.shim.tasks[id];
+  if (w.cri.phase !== "up" || !cntr || !cntr.exitMonitor || task?.status !== "stopped") {
+    say(ctx, "shim", `exit of ${id} kept in the shim: no exit monitor waits on it`);
+    return;
+  }
+  cntr.exitMonitor = false;
+  const exit = { exitCode: task.exitCode ?? unknownExitCode, exitedAt: task.exitedAt };
+  if (w.cri.backoff.some((e) => e.id === id)) {
+    enqueueBackoff(w, ctx, id, exit);
+    return;
+  }
+  const handled = handleContainerExit(w, ctx, id, exit);
+  if (!handled.ok) {
+    containerdLog(ctx, "error", `failed to handle container TaskExit event for ${JSON.stringify(id)}`, handled.error);
+    enqueueBackoff(w, ctx, id, exit);
+  }
+}
+
+/**
+ * events.go:handleContainerExit: delete the task (reaping the shim), then UpdateSync the exit
+ * into the status, only if FinishedAt is still unset, and clear Unknown.
+ */
+export function handleContainerExit(w: World, ctx: Ctx, id: string, exit: TaskExit): WriteResult {
+  if (!w.cri.containers[id]) return { ok: true };
+  deleteTask(w, ctx, id);
+  return updateSync(
+    w,
+    ctx,
+    id,
+    (s) => (s.finishedAt === 0 ? { ...s, finishedAt: exit.exitedAt, exitCode: exit.exitCode } : s),
+    true,
+  );
+}
+
+/** container_stop.go:cleanupUnknownContainer: an UNKNOWN container whose task is gone exits with 255. */
+export function cleanupUnknownContainer(w: World, ctx: Ctx, id: string): WriteResult {
+  return handleContainerExit(w, ctx, id, { exitCode: unknownExitCode, exitedAt: now(w) });
+}
+
+function enqueueBackoff(w: World, ctx: Ctx, id: string, exit: TaskExit): void {
+  w.cri.backoff.push({ id, ...exit, due: w.clock.seconds + backoffFirstSeconds, delay: backoffFirstSeconds });
+  say(ctx, "cri", `exit of ${id} queued for back-off retry in ${backoffFirstSeconds}s`);
+}
+
+/** events/events.go: the back-off loop retries every queued exit whose time has come. */
+export function retryDueExits(w: World, ctx: Ctx): void {
+  if (w.cri.phase !== "up") return;
+  for (const entry of [...w.cri.backoff]) {
+    if (entry.due > w.clock.seconds) continue;
+    const handled = handleContainerExit(w, ctx, entry.id, entry);
+    const queue = w.cri.backoff;
+    const index = queue.findIndex((e) => e.id === entry.id);
+    const queued = queue[index];
+    if (handled.ok) {
+      queue.splice(index, 1);
+      say(ctx, "cri", `back-off retry of ${entry.id}'s exit succeeded`);
+      continue;
+    }
+    if (!queued) continue;
+    // The disk cannot change within one tick, so every retry left in it fails the same way.
+    while (queued.due <= w.clock.seconds) {
+      queued.delay = Math.min(queued.delay * 2, backoffMaxSeconds);
+      queued.due += queued.delay;
+    }
+    say(ctx, "cri", `back-off retry of ${entry.id}'s exit failed, next in ${queued.due - w.clock.seconds}s`);
+  }
+}

@@ -1,0 +1,96 @@
+// containerd start and stop as the CRI plugin lives them: service.go:Run calls recover()
+// (internal/cri/server/restart.go); an error is fatal for the whole daemon
+// (plugins/cri/cri.go: log.Fatal "Failed to run CRI service").
+import type { World, ContainerRecord } from "../world.ts";
+import { now } from "../world.ts";
+import { reserve } from "../registrar.ts";
+import { deleteCheckpoint } from "../disk.ts";
+import { deleteTask, lookupTask } from "../shim.ts";
+import { containerdLog, say, type Ctx } from "../log.ts";
+import { loadContainerStatus } from "./load-container.ts";
+import { storeStatusAtRecovery } from "./status-store.ts";
+
+/** containerd exits (SIGTERM): the CRI plugin's memory is gone, shims and their tasks live on. */
+export function stopContainerd(w: World, ctx: Ctx): void {
+  if (w.cri.phase !== "up") {
+    say(ctx, "cri", "containerd is not running");
+    return;
+  }
+  w.cri = { phase: "down", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] };
+  say(ctx, "cri", "containerd stopped; CRI store, name indexes and exit back-off queue lost; shims keep running");
+}
+
+/** containerd starts: service.go:Run -> recover(). */
+export function startContainerd(w: World, ctx: Ctx, order: readonly string[] | undefined): void {
+  if (w.cri.phase === "up") {
+    say(ctx, "cri", "containerd is already running");
+    return;
+  }
+  w.cri = { phase: "up", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] };
+  const error = recover(w, ctx, order ?? []);
+  if (error === null) {
+    say(ctx, "cri", "CRI plugin initialized");
+    return;
+  }
+  const fatal = `failed to recover state: ${error}`;
+  containerdLog(ctx, "fatal", "Failed to run CRI service", fatal);
+  w.cri = { phase: "failed", error: fatal, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] };
+}
+
+/** restart.go:recover. Returns the error that makes it fail, or null. */
+function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
+  // Phase 1: sandboxes first (podsandbox/recover.go:RecoverContainer), names reserved.
+  for (const record of byCreation(Object.values(w.metadata.sandboxes))) {
+    const task = lookupTask(w, record.id);
+    // A pause task that is not running is deleted; the sandbox is NOTREADY. No file is written.
+    if (task.kind !== "running") deleteTask(w, ctx, record.id);
+    w.cri.sandboxes[record.id] = { id: record.id, state: task.kind === "running" ? "READY" : "NOTREADY" };
+    const reserved = reserve(w.cri.sandboxNames, record.name, record.id);
+    if (!reserved.ok) return `failed to reserve sandbox name ${JSON.stringify(record.name)}: ${reserved.error}`;
+  }
+  // Phase 4: containers are loaded in parallel (errgroup); the model loads them in `order`,
+  // then creation order, and each load's containerStore.Add + Reserve follows in that order.
+  const loaded: ContainerRecord[] = [];
+  for (const record of loadOrder(w, order)) {
+    if (loadContainer(w, ctx, record)) loaded.push(record);
+  }
+  for (const record of loaded) {
+    const reserved = reserve(w.cri.containerNames, record.name, record.id);
+    if (!reserved.ok) return `failed to reserve container name ${JSON.stringify(record.name)}: ${reserved.error}`;
+  }
+  // Phase 6: cleanupOrphanedIDDirs removes root dirs of ids without a containerd container.
+  for (const id of Object.keys(w.disk.checkpoints)) if (!w.metadata.containers[id]) deleteCheckpoint(w, id);
+  return null;
+}
+
+/** restart.go:loadContainer, then containerStore.Add. False when the container is skipped. */
+function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
+  const { id } = record;
+  const task = lookupTask(w, id);
+  const recovered = loadContainerStatus(w.disk.checkpoints[id] ?? null, task, now(w), w.cri.sandboxes[record.sandboxId] !== undefined);
+  if (recovered.loadError !== null) containerdLog(ctx, "error", `Failed to load container status for ${JSON.stringify(id)}`, recovered.loadError);
+  if (recovered.deleteTask) deleteTask(w, ctx, id);
+  // WithStatus: the status is rewritten for every container, even if nothing changed.
+  const stored = storeStatusAtRecovery(w, ctx, id, recovered.status);
+  if (typeof stored === "object") {
+    containerdLog(ctx, "error", `Failed to load container ${JSON.stringify(id)}`, stored.skip);
+    say(ctx, "cri", `container ${id} skipped: not in the CRI store, name not reserved, its task untouched`);
+    return false;
+  }
+  w.cri.containers[id] = { id, status: recovered.status, unknown: recovered.unknown, exitMonitor: recovered.exitMonitor };
+  return true;
+}
+
+function byCreation<T extends { createdAt: number }>(records: T[]): T[] {
+  return records.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** containerd.start's `order` first, then every other record in creation order. */
+function loadOrder(w: World, order: readonly string[]): ContainerRecord[] {
+  const first = order.flatMap((id) => {
+    const record = w.metadata.containers[id];
+    return record ? [record] : [];
+  });
+  const rest = byCreation(Object.values(w.metadata.containers)).filter((r) => !order.includes(r.id));
+  return [...first, ...rest];
+}

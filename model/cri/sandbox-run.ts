@@ -1,0 +1,42 @@
+// RunPodSandbox (internal/cri/server/sandbox_run.go; podsandbox controller).
+import type { World } from "../world.ts";
+import { now } from "../world.ts";
+import { makeSandboxName } from "../names.ts";
+import { reserve, releaseByName } from "../registrar.ts";
+import { boltWrite, mkdirAll, sandboxRootDir } from "../disk.ts";
+import { createTask, startTask } from "../shim.ts";
+import { say, type Ctx } from "../log.ts";
+import { failed, ok, type CallResult } from "./call.ts";
+
+export interface RunPodSandboxRequest {
+  id: string;
+  pod: string;
+  attempt: number;
+}
+
+export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): CallResult {
+  const { id, pod, attempt } = req;
+  const name = makeSandboxName(pod, attempt);
+  // sandbox_run.go: sandboxNameIndex.Reserve first.
+  const reserved = reserve(w.cri.sandboxNames, name, id);
+  if (!reserved.ok) return failed(`failed to reserve sandbox name ${JSON.stringify(name)}: ${reserved.error}`);
+  const rollback = (error: string): CallResult => {
+    releaseByName(w.cri.sandboxNames, name);
+    say(ctx, "cri", `RunPodSandbox ${id} rolled back, name ${name} released`);
+    return failed(error);
+  };
+  if (w.metadata.sandboxes[id]) return rollback(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
+  // The sandbox record in bolt, then the sandbox root directory (hostname, resolv.conf...).
+  const bolt = boltWrite(w, ctx);
+  if (!bolt.ok) return rollback(`failed to create containerd container: ${bolt.error}`);
+  const dir = mkdirAll(w, ctx, sandboxRootDir(id));
+  if (!dir.ok) return rollback(`failed to create sandbox root directory ${JSON.stringify(sandboxRootDir(id))}: ${dir.error}`);
+  w.metadata.sandboxes[id] = { id, name, pod, attempt, createdAt: now(w) };
+  say(ctx, "cri", `add sandbox record ${id} (${name})`, "metadata");
+  // The pause container's task runs; sandbox status is memory only, never checkpointed.
+  createTask(w, ctx, id);
+  startTask(w, ctx, id, "sandbox");
+  w.cri.sandboxes[id] = { id, state: "READY" };
+  w.ledger.sandboxes.push(id);
+  return ok;
+}

@@ -1,0 +1,66 @@
+// kuberuntime_manager.go:SyncPod: one sync of one pod: relist, decide, issue the CRI calls.
+import type { World } from "../world.ts";
+import { say, type Ctx } from "../log.ts";
+import { cri } from "../cri/api.ts";
+import { computePodActions } from "./compute-pod-actions.ts";
+import { findContainerStatusByName, getPodStatus, type PodStatus } from "./pod-status.ts";
+
+export function syncPod(w: World, ctx: Ctx, podName: string): void {
+  const pod = w.kubelet.pods[podName];
+  if (!pod) {
+    say(ctx, "kubelet", `no pod ${podName}`);
+    return;
+  }
+  // The PLEG relist and GetPodStatus fail while the runtime is down: nothing is decided.
+  if (w.cri.phase !== "up") {
+    say(ctx, "kubelet", `sync ${podName}: runtime unavailable, sync skipped`);
+    return;
+  }
+  const status = getPodStatus(w, podName);
+  if (pod.deleted) {
+    killPod(w, ctx, status);
+    return;
+  }
+  const actions = computePodActions(pod, status);
+  say(
+    ctx,
+    "kubelet",
+    `sync ${podName}: ${actions.createSandbox !== null ? `new sandbox attempt ${actions.createSandbox}, ` : ""}` +
+      `start [${actions.containersToStart.join(", ")}]${actions.containersToKill.length ? `, kill [${actions.containersToKill.join(", ")}]` : ""}`,
+  );
+  if (actions.killPod && !killPod(w, ctx, status)) return;
+  for (const id of actions.containersToKill) if (!cri.stopContainer(w, ctx, id).ok) return;
+  let sandboxId = actions.sandboxId;
+  if (actions.createSandbox !== null) {
+    const id = `${podName}#${w.nextId++}`;
+    if (!cri.runPodSandbox(w, ctx, { id, pod: podName, attempt: actions.createSandbox }).ok) return;
+    sandboxId = id;
+  }
+  if (sandboxId === null) return;
+  for (const name of actions.containersToStart) startContainer(w, ctx, status, podName, name, sandboxId);
+}
+
+/** kuberuntime_manager.go:killPodWithSyncResult: stop every visible running container, then every sandbox. */
+function killPod(w: World, ctx: Ctx, status: PodStatus): boolean {
+  for (const c of status.containers) {
+    if (c.state === "CONTAINER_RUNNING" && !cri.stopContainer(w, ctx, c.id).ok) return false;
+  }
+  for (const s of status.sandboxes) if (!cri.stopPodSandbox(w, ctx, s.id).ok) return false;
+  return true;
+}
+
+/**
+ * kuberuntime_container.go:startContainer: restartCount is the newest visible container's
+ * + 1, else the kubelet variant's rule; a CreateContainerError or RunContainerError ends
+ * this container's start and is retried at the next sync with the same attempt.
+ */
+function startContainer(w: World, ctx: Ctx, status: PodStatus, pod: string, name: string, sandboxId: string): void {
+  const newest = findContainerStatusByName(status, name);
+  const attempt = newest ? newest.attempt + 1 : ctx.config.kubelet.restartCountWhenNoneVisible(w.kubelet.logs[pod]?.[name] ?? []);
+  const id = `${pod}:${name}#${w.nextId++}`;
+  if (!cri.createContainer(w, ctx, { id, sandboxId, name, attempt }).ok) {
+    say(ctx, "kubelet", `CreateContainerError for ${name}, retried at the next sync`);
+    return;
+  }
+  if (!cri.startContainer(w, ctx, id).ok) say(ctx, "kubelet", `RunContainerError for ${name}`);
+}

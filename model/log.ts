@@ -1,0 +1,33 @@
+// What a transition says it did: one line per action, attributed to the part that acted,
+// so that the timeline and the sequence diagrams can be drawn from it.
+import type { Config } from "./config.ts";
+
+export type Part = "kubelet" | "cri" | "shim" | "disk" | "metadata";
+export const parts: readonly Part[] = ["kubelet", "cri", "shim", "disk", "metadata"];
+
+export interface LogLine {
+  part: Part;
+  /** Set when the line is a message to another part (a call, a reply, a write). */
+  to?: Part;
+  text: string;
+  /** Set when the real containerd prints this line, at that logrus level. */
+  level?: "info" | "warn" | "error" | "fatal";
+}
+
+/** Everything a transition needs besides the world: the variant under test and a log sink. */
+export interface Ctx {
+  config: Config;
+  /** null when nobody reads the log (random runs), so no text is built. */
+  log: LogLine[] | null;
+}
+
+export function say(ctx: Ctx, part: Part, text: string, to?: Part): void {
+  if (ctx.log) ctx.log.push(to ? { part, to, text } : { part, text });
+}
+
+/** A line the real containerd logs: `level=<level> msg="<msg>" error="<error>"`. */
+export function containerdLog(ctx: Ctx, level: NonNullable<LogLine["level"]>, msg: string, error?: string): void {
+  if (!ctx.log) return;
+  const text = error === undefined ? `msg=${JSON.stringify(msg)}` : `msg=${JSON.stringify(msg)} error=${JSON.stringify(error)}`;
+  ctx.log.push({ part: "cri", text, level });
+}

@@ -1,0 +1,58 @@
+// The shim and its tasks (core/runtime/v2): they live on while containerd is down, and a
+// task that exits stays "stopped" with its exit status until someone deletes it.
+import type { World } from "./world.ts";
+import { say, type Ctx } from "./log.ts";
+import { now } from "./world.ts";
+
+/** Exit code of a process killed by SIGKILL (128 + 9). */
+export const sigkillExitCode = 137;
+
+/** What containerd's Task() + Status() return for an id (the recovery table's columns). */
+export type TaskLookup =
+  | { kind: "notFound" }
+  | { kind: "created" }
+  | { kind: "running" }
+  | { kind: "stopped"; exitCode: number; exitedAt: number };
+
+export function lookupTask(w: World, id: string): TaskLookup {
+  const task = w.shim.tasks[id];
+  if (!task) return { kind: "notFound" };
+  if (task.status === "stopped") return { kind: "stopped", exitCode: task.exitCode ?? 0, exitedAt: task.exitedAt };
+  return { kind: task.status };
+}
+
+/** container.NewTask: runc create; the main process does not run yet. */
+export function createTask(w: World, ctx: Ctx, id: string): void {
+  w.shim.tasks[id] = { status: "created", exitCode: null, exitedAt: 0 };
+  say(ctx, "cri", `create task ${id}`, "shim");
+}
+
+/** task.Start: the main process runs. Only a container's process is tracked, not a pause process. */
+export function startTask(w: World, ctx: Ctx, id: string, of: "container" | "sandbox"): void {
+  const task = w.shim.tasks[id];
+  if (!task) return;
+  task.status = "running";
+  if (of === "container") w.shim.processes[id] = { state: "running", exitCode: null };
+  say(ctx, "cri", `start task ${id}: process running`, "shim");
+}
+
+/** The main process exits (by itself or killed): the shim reaps it and keeps the task stopped. */
+export function processExits(w: World, ctx: Ctx, id: string, code: number): boolean {
+  const task = w.shim.tasks[id];
+  if (!task || task.status !== "running") return false;
+  task.status = "stopped";
+  task.exitCode = code;
+  task.exitedAt = now(w);
+  const process = w.shim.processes[id];
+  if (process) Object.assign(process, { state: "exited", exitCode: code });
+  say(ctx, "shim", `process of ${id} exited with code ${code}`);
+  return true;
+}
+
+/** task.Delete(WithProcessKill): kills a live process first, then forgets the task. */
+export function deleteTask(w: World, ctx: Ctx, id: string): void {
+  if (!w.shim.tasks[id]) return;
+  processExits(w, ctx, id, sigkillExitCode);
+  delete w.shim.tasks[id];
+  say(ctx, "cri", `delete task ${id}`, "shim");
+}

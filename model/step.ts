@@ -1,0 +1,102 @@
+// The transition function: (world, event, config) -> { world, log, call }. Pure: immer
+// produces the next world, nothing else is touched. An event that does not apply leaves
+// the world as it was and says why in the log, so every random sequence is legal.
+import { produce } from "immer";
+import type { Event } from "./events.ts";
+import type { World } from "./world.ts";
+import type { Config } from "./config.ts";
+import { say, type Ctx, type LogLine } from "./log.ts";
+import { cri } from "./cri/api.ts";
+import type { CallResult } from "./cri/call.ts";
+import { startContainerd, stopContainerd } from "./cri/recover.ts";
+import { retryDueExits, taskExited } from "./cri/exit-handler.ts";
+import { visibleContainers } from "./cri/list.ts";
+import { lifecycleRank } from "./status.ts";
+import { addPod, deletePod } from "./kubelet/pods.ts";
+import { syncPod } from "./kubelet/sync-pod.ts";
+import { garbageCollect } from "./kubelet/gc.ts";
+
+export interface StepResult {
+  world: World;
+  log: LogLine[];
+  /** The CRI call's result, for cri.* events. */
+  call: CallResult | null;
+}
+
+export function step(world: World, event: Event, config: Config, options: { log?: boolean } = {}): StepResult {
+  const ctx: Ctx = { config, log: options.log === false ? null : [] };
+  let call: CallResult | null = null;
+  const next = produce(world, (w) => {
+    call = apply(w, ctx, event);
+    recordReachedStates(w);
+  });
+  return { world: next, log: ctx.log ?? [], call };
+}
+
+function apply(w: World, ctx: Ctx, e: Event): CallResult | null {
+  switch (e.type) {
+    case "pod.add":
+      addPod(w, ctx, e.pod, e.containers, e.restartPolicy ?? "Always");
+      return null;
+    case "pod.delete":
+      deletePod(w, ctx, e.pod);
+      return null;
+    case "kubelet.sync":
+      syncPod(w, ctx, e.pod);
+      return null;
+    case "kubelet.gc":
+      garbageCollect(w, ctx);
+      return null;
+    case "cri.runPodSandbox":
+      return cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt });
+    case "cri.stopPodSandbox":
+      return cri.stopPodSandbox(w, ctx, e.id);
+    case "cri.removePodSandbox":
+      return cri.removePodSandbox(w, ctx, e.id);
+    case "cri.createContainer":
+      return cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt });
+    case "cri.startContainer":
+      return cri.startContainer(w, ctx, e.id);
+    case "cri.stopContainer":
+      return cri.stopContainer(w, ctx, e.id);
+    case "cri.removeContainer":
+      return cri.removeContainer(w, ctx, e.id);
+    case "process.exit":
+      if (w.shim.processes[e.id]?.state !== "running") say(ctx, "shim", `no running process for ${e.id}`);
+      else taskExited(w, ctx, e.id, e.code);
+      return null;
+    case "containerd.stop":
+      stopContainerd(w, ctx);
+      return null;
+    case "containerd.start":
+      startContainerd(w, ctx, e.order);
+      return null;
+    case "disk.fill":
+      w.disk.room = 0;
+      say(ctx, "disk", "full: every write fails with ENOSPC");
+      return null;
+    case "disk.free":
+      w.disk.room = null;
+      say(ctx, "disk", "room again");
+      return null;
+    case "disk.room":
+      w.disk.room = e.writes;
+      say(ctx, "disk", `nearly full: room for ${e.writes} more write(s)`);
+      return null;
+    case "clock.tick":
+      w.clock.seconds += e.seconds;
+      say(ctx, "cri", `${e.seconds}s pass`);
+      retryDueExits(w, ctx);
+      return null;
+  }
+}
+
+/** The ledger remembers the furthest lifecycle state the CRI ever reported for each container. */
+function recordReachedStates(w: World): void {
+  for (const c of visibleContainers(w)) {
+    const rank = lifecycleRank(c.state);
+    if (rank === null) continue;
+    const reached = w.ledger.reached[c.id];
+    if (reached === undefined || rank > reached) w.ledger.reached[c.id] = rank;
+  }
+}

@@ -1,0 +1,164 @@
+// The whole simulated node as one plain, JSON-serialisable value (design.md, "Parts").
+// Every part keeps exactly what the real component keeps; nothing here is derived.
+import type { RestartPolicy } from "./events.ts";
+import type { Status } from "./status.ts";
+
+/** The filesystem under containerd's root (the persistent disk). Survives restarts. */
+export interface Disk {
+  /** Writes that will still succeed; null: plenty of room; 0: full (every write fails with ENOSPC). */
+  room: number | null;
+  /** <root>/io.containerd.grpc.v1.cri/containers/<id>/status, by container id (store/container/status.go). */
+  checkpoints: Record<string, Status>;
+}
+
+/** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
+export interface ContainerRecord {
+  id: string;
+  /** The CRI-internal name, key of the name registrar (helpers.go:makeContainerName). */
+  name: string;
+  sandboxId: string;
+  pod: string;
+  /** ContainerMetadata.Name and .Attempt as the kubelet sent them. */
+  containerName: string;
+  attempt: number;
+  /** The containerd record's creation time; also the default load order at recovery. */
+  createdAt: number;
+  /** Only under a variant that keeps the status in the metadata record (#11504 long-term). */
+  status?: Status;
+}
+
+export interface SandboxRecord {
+  id: string;
+  name: string;
+  pod: string;
+  attempt: number;
+  createdAt: number;
+}
+
+export interface Metadata {
+  containers: Record<string, ContainerRecord>;
+  sandboxes: Record<string, SandboxRecord>;
+}
+
+/** A task in the shim (core/runtime/v2): survives containerd restarts until deleted. */
+export interface Task {
+  status: "created" | "running" | "stopped";
+  exitCode: number | null;
+  exitedAt: number;
+}
+
+/** Ground truth about a container's main process, which no CRI call can change by itself. */
+export interface Process {
+  state: "running" | "exited";
+  exitCode: number | null;
+}
+
+export interface Shim {
+  /** By container or sandbox id. A sandbox's task is its pause container. */
+  tasks: Record<string, Task>;
+  /** By container id, from the first start on. */
+  processes: Record<string, Process>;
+}
+
+/** A container in the CRI plugin's containerStore (internal/cri/store/container). */
+export interface CriContainer {
+  id: string;
+  status: Status;
+  /** Status.Unknown: set when the task could not be inspected at recovery; never persisted. */
+  unknown: boolean;
+  /** An exit monitor waits on the task (events.go:startContainerExitMonitor). */
+  exitMonitor: boolean;
+}
+
+export type SandboxState = "READY" | "NOTREADY" | "UNKNOWN";
+
+export interface CriSandbox {
+  id: string;
+  state: SandboxState;
+}
+
+/** A TaskExit that failed to be handled, waiting in the event monitor's back-off queue. */
+export interface BackoffEntry {
+  id: string;
+  exitCode: number;
+  exitedAt: number;
+  /** Logical seconds at which the next retry runs, and the delay after that one. */
+  due: number;
+  delay: number;
+}
+
+/** The CRI plugin's memory: lost when containerd stops, rebuilt by recover(). */
+export interface Cri {
+  phase: "up" | "down" | "failed";
+  /** The error that made the last start fail ("failed to recover state: ..."). */
+  error: string | null;
+  containers: Record<string, CriContainer>;
+  sandboxes: Record<string, CriSandbox>;
+  /** containerNameIndex and sandboxNameIndex (internal/registrar): name -> id. */
+  containerNames: Record<string, string>;
+  sandboxNames: Record<string, string>;
+  backoff: BackoffEntry[];
+}
+
+export interface Pod {
+  name: string;
+  containers: string[];
+  restartPolicy: RestartPolicy;
+  /** Deleted through the API: the kubelet kills it and GC removes what is left. */
+  deleted: boolean;
+}
+
+export interface Kubelet {
+  pods: Record<string, Pod>;
+  /** <podLogsDir>/<ns>_<pod>_<uid>/<container>/N.log files that exist, by pod then container name. */
+  logs: Record<string, Record<string, number[]>>;
+}
+
+/** What an outside observer recorded; used for observations and history-based properties. */
+export interface ContainerFacts {
+  id: string;
+  pod: string;
+  sandboxId: string;
+  name: string;
+  attempt: number;
+}
+
+export interface Ledger {
+  /** Every container and sandbox ever created successfully, in creation order. */
+  containers: ContainerFacts[];
+  sandboxes: string[];
+  /** Highest lifecycle rank (CREATED 0 < RUNNING 1 < EXITED 2) the CRI ever reported per container. */
+  reached: Record<string, number>;
+}
+
+export interface World {
+  disk: Disk;
+  metadata: Metadata;
+  shim: Shim;
+  cri: Cri;
+  kubelet: Kubelet;
+  ledger: Ledger;
+  /** Logical time: `stamp` orders timestamps (CreatedAt, FinishedAt...); `seconds` drives back-off. */
+  clock: { stamp: number; seconds: number };
+  /** Counter for ids the kubelet's calls get (containerd generates them in reality). */
+  nextId: number;
+}
+
+export function initialWorld(): World {
+  return {
+    disk: { room: null, checkpoints: {} },
+    metadata: { containers: {}, sandboxes: {} },
+    shim: { tasks: {}, processes: {} },
+    cri: { phase: "up", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] },
+    kubelet: { pods: {}, logs: {} },
+    ledger: { containers: [], sandboxes: [], reached: {} },
+    clock: { stamp: 0, seconds: 0 },
+    nextId: 1,
+  };
+}
+
+/** time.Now() for the model: a strictly increasing logical timestamp. */
+export function now(w: World): number {
+  w.clock.stamp += 1;
+  return w.clock.stamp;
+}

@@ -1,0 +1,93 @@
+// The safety properties of design.md as pure predicates over one world. Each returns the
+// violations it sees, in sentences a person understands; an empty list means it holds.
+import type { World } from "../model/world.ts";
+import { stateOf } from "../model/status.ts";
+import { visibleContainers } from "../model/cri/list.ts";
+import { lifecycleRank, unknownExitReason } from "../model/status.ts";
+
+export const safetyProperties = [
+  "no-duplicate-running",
+  "recovery-succeeds",
+  "names-unique",
+  "no-invisible-container",
+  "no-stuck-name",
+  "no-state-regression",
+  "exit-code-preserved",
+] as const;
+export type SafetyProperty = (typeof safetyProperties)[number];
+export type Property = SafetyProperty | "converges";
+
+export interface Violation {
+  property: Property;
+  message: string;
+}
+
+type Check = (w: World) => string[];
+
+/** Groups items by a key, keeping groups of two or more. */
+function duplicatesBy<T>(items: Iterable<T>, key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+const checks: Record<SafetyProperty, Check> = {
+  "no-duplicate-running": (w) => {
+    const running = w.ledger.containers.filter((c) => w.shim.processes[c.id]?.state === "running");
+    return duplicatesBy(running, (c) => `${c.pod}\u0000${c.name}`).map(
+      (g) => `pod ${g[0]!.pod} runs ${g.length} processes of container ${g[0]!.name}: ${g.map((c) => c.id).join(", ")}`,
+    );
+  },
+  "recovery-succeeds": (w) => (w.cri.phase === "failed" ? [`containerd cannot start: ${w.cri.error}`] : []),
+  "names-unique": (w) => [
+    ...duplicatesBy(Object.values(w.metadata.containers), (r) => r.name).map(
+      (g) => `containers ${g.map((r) => r.id).join(" and ")} share the CRI name ${g[0]!.name} in containerd's metadata`,
+    ),
+    ...duplicatesBy(Object.values(w.metadata.sandboxes), (r) => r.name).map(
+      (g) => `sandboxes ${g.map((r) => r.id).join(" and ")} share the CRI name ${g[0]!.name} in containerd's metadata`,
+    ),
+  ],
+  "no-invisible-container": (w) =>
+    w.cri.phase !== "up"
+      ? []
+      : Object.keys(w.metadata.containers)
+          .filter((id) => !w.cri.containers[id])
+          .map((id) => {
+            const running = w.shim.processes[id]?.state === "running" ? ", though its process still runs" : "";
+            return `container ${id} is in containerd's metadata but invisible to the kubelet${running}`;
+          }),
+  "no-stuck-name": (w) => {
+    if (w.cri.phase !== "up") return [];
+    const stuck = (kind: string, index: Record<string, string>, visible: Record<string, unknown>) =>
+      Object.entries(index)
+        .filter(([, id]) => !visible[id])
+        .map(([name, id]) => `${kind} name ${name} is reserved for ${id}, which the kubelet cannot see: every create of it fails`);
+    return [...stuck("container", w.cri.containerNames, w.cri.containers), ...stuck("sandbox", w.cri.sandboxNames, w.cri.sandboxes)];
+  },
+  "no-state-regression": (w) =>
+    visibleContainers(w).flatMap((c) => {
+      const rank = lifecycleRank(c.state);
+      const reached = w.ledger.reached[c.id];
+      if (rank === null || reached === undefined || rank >= reached) return [];
+      return [`container ${c.id} is reported ${c.state} after it had reached ${rankName[reached]}`];
+    }),
+  "exit-code-preserved": (w) =>
+    w.cri.phase !== "up"
+      ? []
+      : Object.values(w.cri.containers).flatMap((cntr) => {
+          const process = w.shim.processes[cntr.id];
+          if (stateOf(cntr.status, cntr.unknown) !== "CONTAINER_EXITED" || process?.state !== "exited") return [];
+          if (cntr.status.exitCode === process.exitCode || cntr.status.reason === unknownExitReason) return [];
+          return [`container ${cntr.id} is reported exited with code ${cntr.status.exitCode}, but its process exited with ${process.exitCode}`];
+        }),
+};
+
+const rankName = ["CONTAINER_CREATED", "CONTAINER_RUNNING", "CONTAINER_EXITED"];
+
+export function checkProperty(property: SafetyProperty, w: World): string[] {
+  return checks[property](w);
+}
+
+export function checkSafety(w: World): Violation[] {
+  return safetyProperties.flatMap((property) => checks[property](w).map((message) => ({ property, message })));
+}
