@@ -1,0 +1,35 @@
+// Reads and validates a trace file for the commands; every problem becomes a BadInput line
+// that names the file.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseTrace, type Trace } from "../model/trace.ts";
+import { defaultConfigName, parseConfig, type Config } from "../model/config.ts";
+import { fail } from "./exit.ts";
+
+export function loadTrace(path: string): Trace {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    fail(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const parsed = parseTrace(text);
+  if (!parsed.ok) fail(`${path}: ${parsed.error}`);
+  return parsed.trace;
+}
+
+/** --config wins over the trace's own config, which wins over the default. */
+export function resolveConfig(option: string | undefined, trace?: Trace): Config {
+  const name = option ?? trace?.config ?? defaultConfigName;
+  const parsed = parseConfig(name);
+  if (!parsed.ok) fail(option ? `--config: ${parsed.error}` : `${trace?.name ?? "trace"}: config: ${parsed.error}`);
+  return parsed.config;
+}
+
+/** The trace files of a directory, sorted by name. */
+export function traceFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => join(dir, f));
+}

@@ -1,0 +1,28 @@
+// restart-sim: the command-line tool (design.md, "Public interfaces").
+import { Command, CommanderError } from "commander";
+import { BadInput, exitCodes } from "./exit.ts";
+import { registerReplay } from "./commands/replay.ts";
+import { registerReview } from "./commands/review.ts";
+
+const program = new Command()
+  .name("restart-sim")
+  .description("Deterministic simulation of containerd CRI restart behaviour: duplicate containers and stuck names (#7247, #11504)")
+  .showHelpAfterError()
+  .exitOverride();
+registerReplay(program);
+registerReview(program);
+for (const command of program.commands) command.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end with code 0; every other commander error is a usage error.
+    process.exitCode = error.exitCode === 0 ? 0 : exitCodes.badInput;
+  } else if (error instanceof BadInput) {
+    console.error(`restart-sim: ${error.message}`);
+    process.exitCode = exitCodes.badInput;
+  } else {
+    throw error;
+  }
+}

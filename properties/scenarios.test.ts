@@ -1,0 +1,109 @@
+// The bug traces, observation field by field on baseline: what the real containerd does.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseTrace, type Trace } from "../model/trace.ts";
+import { configOrThrow } from "../model/config.ts";
+import { replay } from "./replay.ts";
+
+function load(name: string): Trace {
+  const parsed = parseTrace(readFileSync(new URL(`../traces/${name}.json`, import.meta.url), "utf8"));
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.trace;
+}
+
+function run(name: string, config?: string) {
+  const trace = load(name);
+  return replay(trace.events, configOrThrow(config ?? trace.config ?? "baseline/99748"));
+}
+
+const reserveError = (id: string) =>
+  `failed to recover state: failed to reserve container name "c_p_default_uid-p_0": name "c_p_default_uid-p_0" is reserved for "${id}"`;
+
+describe("issue-7247 (reference 8.1 variant A) on baseline/pre-99748", () => {
+  const { observation: o } = run("issue-7247");
+
+  it("ends with containerd failed and the real fatal error", () => {
+    expect(o.containerd).toBe("failed");
+    expect(o.error).toBe(reserveError("p:c#2"));
+  });
+
+  it("leaves both copies of c running, invisible, under the same attempt", () => {
+    expect(o.containers).toEqual([
+      { id: "p:c#2", name: "c", attempt: 0, visible: false, state: null, exitCode: null, process: "running" },
+      { id: "p:c#3", name: "c", attempt: 0, visible: false, state: null, exitCode: null, process: "running" },
+    ]);
+    expect(o.sandboxes).toEqual([{ id: "p#1", visible: false, state: null }]);
+  });
+
+  it("reports each property at the event that breaks it", () => {
+    expect(o.violations.map((v) => [v.property, v.event])).toEqual([
+      ["no-invisible-container", 4],
+      ["no-duplicate-running", 6],
+      ["names-unique", 6],
+      ["recovery-succeeds", 8],
+    ]);
+  });
+
+  it("with kubelet #99748 the re-created c takes attempt 1 (0.log exists): a duplicate, no fatal", () => {
+    const { observation } = run("issue-7247", "baseline/99748");
+    expect(observation.containerd).toBe("up");
+    expect(observation.containers.map((c) => [c.attempt, c.visible, c.state, c.process])).toEqual([
+      [0, true, "CONTAINER_RUNNING", "running"],
+      [1, true, "CONTAINER_RUNNING", "running"],
+    ]);
+    expect(observation.violations.map((v) => v.property)).toContain("no-duplicate-running");
+  });
+});
+
+describe("issue-11504-test-plan on baseline", () => {
+  const { observation: o } = run("issue-11504-test-plan");
+
+  it("hides A, B and C after the restart on a full disk, while B's process still runs", () => {
+    expect(o.containerd).toBe("up");
+    expect(o.error).toBeNull();
+    expect(o.containers).toEqual([
+      { id: "A", name: "a", attempt: 0, visible: false, state: null, exitCode: null, process: "none" },
+      { id: "B", name: "b", attempt: 0, visible: false, state: null, exitCode: null, process: "running" },
+      { id: "C", name: "c", attempt: 0, visible: false, state: null, exitCode: null, process: "exited" },
+    ]);
+  });
+
+  it("keeps the sandbox visible and READY: sandbox status is never checkpointed", () => {
+    expect(o.sandboxes).toEqual([{ id: "sb", visible: true, state: "SANDBOX_READY" }]);
+  });
+
+  it("succeeds at every CRI call before the restart", () => {
+    expect(o.calls.every((c) => c.ok)).toBe(true);
+    expect(o.calls).toHaveLength(6);
+  });
+
+  it("flags the three invisible containers at the restart", () => {
+    expect(o.violations.map((v) => [v.property, v.event, v.message.split(" ")[1]])).toEqual([
+      ["no-invisible-container", 9, "A"],
+      ["no-invisible-container", 9, "B"],
+      ["no-invisible-container", 9, "C"],
+    ]);
+  });
+});
+
+describe("duplicate-running (reference 8.2) on baseline/99748", () => {
+  const { observation: o, world } = run("duplicate-running");
+
+  it("fails the create while the disk is full, then starts attempt 1 beside the invisible attempt 0", () => {
+    const creates = o.calls;
+    expect(creates).toEqual([]);
+    expect(o.containers.map((c) => [c.id, c.attempt, c.state, c.process])).toEqual([
+      ["p:c#2", 0, "CONTAINER_RUNNING", "running"],
+      ["p:c#4", 1, "CONTAINER_RUNNING", "running"],
+    ]);
+  });
+
+  it("keeps both running after a clean restart: the kubelet ignores the older one", () => {
+    expect(o.containerd).toBe("up");
+    expect(Object.values(world.shim.processes).filter((p) => p.state === "running")).toHaveLength(2);
+    expect(o.violations.map((v) => [v.property, v.event])).toEqual([
+      ["no-invisible-container", 4],
+      ["no-duplicate-running", 7],
+    ]);
+  });
+});
