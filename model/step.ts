@@ -62,7 +62,7 @@ function apply(w: World, ctx: Ctx, e: Event): CallResult | null {
     case "cri.removeContainer":
       return cri.removeContainer(w, ctx, e.id);
     case "process.exit":
-      if (w.shim.processes[e.id]?.state !== "running") say(ctx, "shim", `no running process for ${e.id}`);
+      if (w.shim.tasks[e.id]?.status !== "running") say(ctx, "shim", `no running process for ${e.id}`);
       else taskExited(w, ctx, e.id, e.code);
       return null;
     case "containerd.stop":

@@ -24,7 +24,20 @@ const backoffMaxSeconds = 300;
  */
 export function taskExited(w: World, ctx: Ctx, id: string, code: number): void {
   if (!processExits(w, ctx, id, code)) return;
-  deliverExit(w, ctx, id);
+  if (w.metadata.sandboxes[id]) handleSandboxExit(w, ctx, id);
+  else deliverExit(w, ctx, id);
+}
+
+/**
+ * events.go:handleSandboxExit: the pause process exited; memory only, it cannot fail. While
+ * containerd is down the stopped pause task waits for recovery, which makes it NOTREADY.
+ */
+function handleSandboxExit(w: World, ctx: Ctx, id: string): void {
+  const sandbox = w.cri.sandboxes[id];
+  if (w.cri.phase !== "up" || !sandbox) return;
+  deleteTask(w, ctx, id);
+  sandbox.state = "NOTREADY";
+  say(ctx, "cri", `sandbox ${id} is NOTREADY`);
 }
 
 /** events.go:startContainerExitMonitor: the monitor's Wait returns with the task's exit. */
