@@ -9,7 +9,7 @@ import { say, type Ctx, type LogLine } from "./log.ts";
 import { cri } from "./cri/api.ts";
 import type { CallResult } from "./cri/call.ts";
 import { startContainerd, stopContainerd } from "./cri/recover.ts";
-import { retryDueExits, taskExited } from "./cri/exit-handler.ts";
+import { timePasses, taskExited } from "./cri/exit-handler.ts";
 import { visibleContainers } from "./cri/list.ts";
 import { lifecycleRank } from "./status.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
@@ -86,7 +86,7 @@ function apply(w: World, ctx: Ctx, e: Event): CallResult | null {
     case "clock.tick":
       w.clock.seconds += e.seconds;
       say(ctx, "cri", `${e.seconds}s pass`);
-      retryDueExits(w, ctx);
+      timePasses(w, ctx);
       return null;
   }
 }

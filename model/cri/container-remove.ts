@@ -3,6 +3,7 @@ import type { World } from "../world.ts";
 import { stateOf } from "../status.ts";
 import { releaseByKey } from "../registrar.ts";
 import { deleteCheckpoint } from "../disk.ts";
+import { deleteTask } from "../shim.ts";
 import { say, type Ctx } from "../log.ts";
 import { stopContainerInternal } from "./container-stop.ts";
 import { failed, ok, type CallResult } from "./call.ts";
@@ -17,8 +18,9 @@ export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
   if (stateOf(cntr.status, cntr.unknown) === "CONTAINER_RUNNING") {
     return failed(`failed to set removing state for container ${JSON.stringify(id)}: container is still running, to stop first`);
   }
-  // Delete the containerd container, the checkpoint and the root dirs (no space needed),
-  // then drop it from the store and release its name.
+  // Delete the containerd container (with any task a variant still held), the checkpoint and
+  // the root dirs (no space needed), then drop it from the store and release its name.
+  deleteTask(w, ctx, id);
   delete w.metadata.containers[id];
   say(ctx, "cri", `delete container record ${id}`, "metadata");
   deleteCheckpoint(w, id);

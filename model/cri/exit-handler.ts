@@ -5,7 +5,7 @@ import type { World } from "../world.ts";
 import { deleteTask, processExits } from "../shim.ts";
 import { unknownExitCode } from "../status.ts";
 import { containerdLog, say, type Ctx } from "../log.ts";
-import { updateSync } from "./status-store.ts";
+import { rewriteMemoryOnlyStatus, statusIsStored, updateSync } from "./status-store.ts";
 import type { WriteResult } from "../disk.ts";
 import { now } from "../world.ts";
 
@@ -63,18 +63,22 @@ export function deliverExit(w: World, ctx: Ctx, id: string): void {
 
 /**
  * events.go:handleContainerExit: delete the task (reaping the shim), then UpdateSync the exit
- * into the status, only if FinishedAt is still unset, and clear Unknown.
+ * into the status, only if FinishedAt is still unset, and clear Unknown. A variant that keeps
+ * the stopped task until the exit is stored swaps the two steps.
  */
 export function handleContainerExit(w: World, ctx: Ctx, id: string, exit: TaskExit): WriteResult {
   if (!w.cri.containers[id]) return { ok: true };
-  deleteTask(w, ctx, id);
-  return updateSync(
+  const deleteFirst = ctx.config.containerd.deleteStoppedTask === "before-status-stored";
+  if (deleteFirst) deleteTask(w, ctx, id);
+  const stored = updateSync(
     w,
     ctx,
     id,
     (s) => (s.finishedAt === 0 ? { ...s, finishedAt: exit.exitedAt, exitCode: exit.exitCode } : s),
     true,
   );
+  if (!deleteFirst && stored.ok) deleteTask(w, ctx, id);
+  return stored;
 }
 
 /** container_stop.go:cleanupUnknownContainer: an UNKNOWN container whose task is gone exits with 255. */
@@ -87,9 +91,15 @@ function enqueueBackoff(w: World, ctx: Ctx, id: string, exit: TaskExit): void {
   say(ctx, "cri", `exit of ${id} queued for back-off retry in ${backoffFirstSeconds}s`);
 }
 
-/** events/events.go: the back-off loop retries every queued exit whose time has come. */
-export function retryDueExits(w: World, ctx: Ctx): void {
+/** Time passes: the back-off loop retries what is due, and memory-only statuses are rewritten. */
+export function timePasses(w: World, ctx: Ctx): void {
   if (w.cri.phase !== "up") return;
+  retryDueExits(w, ctx);
+  if (ctx.config.containerd.rewriteMemoryOnlyStatus) rewriteMemoryOnlyStatuses(w, ctx);
+}
+
+/** events/events.go: the back-off loop retries every queued exit whose time has come. */
+function retryDueExits(w: World, ctx: Ctx): void {
   for (const entry of [...w.cri.backoff]) {
     if (entry.due > w.clock.seconds) continue;
     const handled = handleContainerExit(w, ctx, entry.id, entry);
@@ -108,5 +118,14 @@ export function retryDueExits(w: World, ctx: Ctx): void {
       queued.due += queued.delay;
     }
     say(ctx, "cri", `back-off retry of ${entry.id}'s exit failed, next in ${queued.due - w.clock.seconds}s`);
+  }
+}
+
+/** Statuses held only in memory are stored again; a stopped task held for one is then deleted. */
+function rewriteMemoryOnlyStatuses(w: World, ctx: Ctx): void {
+  for (const id of Object.keys(w.cri.containers)) {
+    if (statusIsStored(w, ctx, id)) continue;
+    if (!rewriteMemoryOnlyStatus(w, ctx, id).ok) continue;
+    if (w.shim.tasks[id]?.status === "stopped" && !w.cri.backoff.some((e) => e.id === id)) deleteTask(w, ctx, id);
   }
 }

@@ -8,7 +8,7 @@ import { deleteCheckpoint } from "../disk.ts";
 import { deleteTask, lookupTask } from "../shim.ts";
 import { containerdLog, say, type Ctx } from "../log.ts";
 import { loadContainerStatus } from "./load-container.ts";
-import { storeStatusAtRecovery } from "./status-store.ts";
+import { storeStatusAtRecovery, storedStatus } from "./status-store.ts";
 
 /** containerd exits (SIGTERM): the CRI plugin's memory is gone, shims and their tasks live on. */
 export function stopContainerd(w: World, ctx: Ctx): void {
@@ -67,9 +67,13 @@ function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
 function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
   const { id } = record;
   const task = lookupTask(w, id);
-  const recovered = loadContainerStatus(w.disk.checkpoints[id] ?? null, task, now(w), w.cri.sandboxes[record.sandboxId] !== undefined);
+  const sandboxKnown = w.cri.sandboxes[record.sandboxId] !== undefined;
+  const recovered = loadContainerStatus(storedStatus(w, ctx, id), task, now(w), sandboxKnown);
   if (recovered.loadError !== null) containerdLog(ctx, "error", `Failed to load container status for ${JSON.stringify(id)}`, recovered.loadError);
-  if (recovered.deleteTask) deleteTask(w, ctx, id);
+  // A created task is killed and deleted at once; a stopped one, which holds the exit code,
+  // only after the recovered status is stored if the variant says so.
+  const holdStoppedTask = task.kind === "stopped" && ctx.config.containerd.deleteStoppedTask === "after-status-stored";
+  if (recovered.deleteTask && !holdStoppedTask) deleteTask(w, ctx, id);
   // WithStatus: the status is rewritten for every container, even if nothing changed.
   const stored = storeStatusAtRecovery(w, ctx, id, recovered.status);
   if (typeof stored === "object") {
@@ -77,6 +81,7 @@ function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
     say(ctx, "cri", `container ${id} skipped: not in the CRI store, name not reserved, its task untouched`);
     return false;
   }
+  if (recovered.deleteTask && holdStoppedTask && stored === "stored") deleteTask(w, ctx, id);
   w.cri.containers[id] = { id, status: recovered.status, unknown: recovered.unknown, exitMonitor: recovered.exitMonitor };
   return true;
 }

@@ -1,41 +1,80 @@
 // Where the CRI plugin persists a container's status, and what a failed write does. This is
-// the one seam the containerd variants turn (variants/containerd.ts); every status write of
-// the model goes through here.
+// the seam the containerd variants turn (variants/containerd.ts); every status read and write
+// of the model goes through here.
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
-import { statusPath, writeCheckpoint, type WriteResult } from "../disk.ts";
-import { containerdLog, type Ctx } from "../log.ts";
+import { boltWrite, statusPath, writeCheckpoint, type WriteResult } from "../disk.ts";
+import { containerdLog, say, type Ctx } from "../log.ts";
 
-function checkpointError(id: string, error: string): string {
+/** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
+export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
+  if (ctx.config.containerd.statusStore === "metadata-record") return w.metadata.containers[id]?.status ?? null;
+  return w.disk.checkpoints[id] ?? null;
+}
+
+/** Memory and store agree on this container's status. */
+export function statusIsStored(w: World, ctx: Ctx, id: string): boolean {
+  const memory = w.cri.containers[id]?.status;
+  const stored = storedStatus(w, ctx, id);
+  return memory !== undefined && stored !== null && sameStatus(memory, stored);
+}
+
+function sameStatus(a: Status, b: Status): boolean {
+  return a.createdAt === b.createdAt && a.startedAt === b.startedAt && a.finishedAt === b.finishedAt && a.exitCode === b.exitCode && a.reason === b.reason;
+}
+
+/** One write of a status to wherever the variant keeps it. */
+function writeStatus(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
+  if (ctx.config.containerd.statusStore === "checkpoint-file") return writeCheckpoint(w, ctx, id, status);
+  const record = w.metadata.containers[id];
+  if (!record) return { ok: true };
+  const written = boltWrite(w, ctx);
+  if (!written.ok) return written;
+  record.status = { ...status };
+  say(ctx, "cri", `store status of ${id} in its metadata record`, "metadata");
+  return written;
+}
+
+function statusWriteError(ctx: Ctx, id: string, error: string): string {
+  if (ctx.config.containerd.statusStore === "metadata-record") return `failed to update container ${JSON.stringify(id)} metadata: ${error}`;
   return `failed to checkpoint status to ${JSON.stringify(statusPath(id))}: ${error}`;
 }
 
+function ignored(ctx: Ctx, id: string, error: string): void {
+  containerdLog(ctx, "warn", `Ignoring failure to store status of ${JSON.stringify(id)}, kept in memory only`, error);
+}
+
 /**
- * store/container/status.go:StoreStatus, called by WithStatus when CreateContainer builds
- * the container object. On success the checkpoint holds `status`.
+ * containerstore.NewContainer(WithStatus) in CreateContainer: StoreStatus of the CREATED
+ * status. With the status in the metadata record it is part of the record's own write.
  */
 export function storeStatusAtCreate(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
-  const written = writeCheckpoint(w, ctx, id, status);
-  if (written.ok) return written;
-  if (ctx.config.containerd.onRuntimeStatusWriteError === "keep") {
-    containerdLog(ctx, "warn", `Ignoring failure to checkpoint status of ${JSON.stringify(id)}`, checkpointError(id, written.error));
+  const record = w.metadata.containers[id];
+  if (ctx.config.containerd.statusStore === "metadata-record" && record) {
+    record.status = { ...status };
     return { ok: true };
   }
-  return { ok: false, error: checkpointError(id, written.error) };
+  const written = writeStatus(w, ctx, id, status);
+  if (written.ok) return written;
+  const error = statusWriteError(ctx, id, written.error);
+  if (ctx.config.containerd.onRuntimeStatusWriteError === "fail") return { ok: false, error };
+  ignored(ctx, id, error);
+  return { ok: true };
 }
 
 /**
  * store/container/status.go:UpdateSync: computes the new status, writes it, and only then
- * assigns it in memory, so a failed write leaves memory and file at the old status.
+ * assigns it in memory, so a failed write leaves memory and store at the old status.
  */
 export function updateSync(w: World, ctx: Ctx, id: string, update: (s: Status) => Status, clearUnknown = false): WriteResult {
   const cntr = w.cri.containers[id];
   if (!cntr) return { ok: true };
   const next = update({ ...cntr.status });
-  const written = writeCheckpoint(w, ctx, id, next);
+  const written = writeStatus(w, ctx, id, next);
   if (!written.ok) {
-    if (ctx.config.containerd.onRuntimeStatusWriteError !== "keep") return { ok: false, error: checkpointError(id, written.error) };
-    containerdLog(ctx, "warn", `Ignoring failure to checkpoint status of ${JSON.stringify(id)}`, checkpointError(id, written.error));
+    const error = statusWriteError(ctx, id, written.error);
+    if (ctx.config.containerd.onRuntimeStatusWriteError === "fail") return { ok: false, error };
+    ignored(ctx, id, error);
   }
   cntr.status = next;
   if (clearUnknown) cntr.unknown = false;
@@ -44,14 +83,26 @@ export function updateSync(w: World, ctx: Ctx, id: string, update: (s: Status) =
 
 export type RecoveryStore = "stored" | "memory-only" | { skip: string };
 
-/** restart.go:loadContainer -> WithStatus -> StoreStatus: the rewrite of every container at load. */
+/**
+ * restart.go:loadContainer -> WithStatus -> StoreStatus: the checkpoint of every container is
+ * rewritten at load, changed or not. A status kept in the metadata record is not written.
+ */
 export function storeStatusAtRecovery(w: World, ctx: Ctx, id: string, status: Status): RecoveryStore {
-  const written = writeCheckpoint(w, ctx, id, status);
-  if (written.ok) return "stored";
-  const error = checkpointError(id, written.error);
-  if (ctx.config.containerd.onRecoveryStatusWriteError === "keep") {
-    containerdLog(ctx, "warn", `Ignoring failure to checkpoint status of ${JSON.stringify(id)} at recovery`, error);
-    return "memory-only";
+  if (ctx.config.containerd.statusStore === "metadata-record") {
+    const stored = storedStatus(w, ctx, id);
+    return stored && sameStatus(stored, status) ? "stored" : "memory-only";
   }
-  return { skip: error };
+  const written = writeStatus(w, ctx, id, status);
+  if (written.ok) return "stored";
+  const error = statusWriteError(ctx, id, written.error);
+  if (ctx.config.containerd.onRecoveryStatusWriteError === "skip") return { skip: error };
+  ignored(ctx, id, error);
+  return "memory-only";
+}
+
+/** A status held only in memory is written again (variants with rewriteMemoryOnlyStatus). */
+export function rewriteMemoryOnlyStatus(w: World, ctx: Ctx, id: string): WriteResult {
+  const cntr = w.cri.containers[id];
+  if (!cntr || statusIsStored(w, ctx, id)) return { ok: true };
+  return writeStatus(w, ctx, id, cntr.status);
 }

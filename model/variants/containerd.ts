@@ -1,30 +1,84 @@
-// containerd variants under review: data plus small policy functions. The CRI model asks
-// these questions at its few decision points and never tests a variant's name.
+// containerd variants under review: data plus small policy values. The CRI model asks these
+// questions at its few decision points (cri/status-store.ts, cri/exit-handler.ts,
+// cri/recover.ts) and never tests a variant's name.
 
 export interface ContainerdVariant {
   name: string;
   /** One sentence: what the variant changes, in containerd's terms. */
   summary: string;
   /**
+   * Where a container's CRI status is persisted: the `status` checkpoint file, rewritten by
+   * recover() for every container (upstream), or the container's metadata record in bolt,
+   * from which recovery rebuilds the status without writing (#11504 long-term).
+   */
+  statusStore: "checkpoint-file" | "metadata-record";
+  /**
    * The status rewrite of a container while recover() loads it failed
    * (restart.go:loadContainer -> containerstore.NewContainer -> WithStatus -> StoreStatus).
    * "skip": the container is dropped from the CRI store (upstream); "keep": it is loaded
-   * with the recovered status held in memory only.
+   * with the recovered status held in memory only (#11504 short-term).
    */
   onRecoveryStatusWriteError: "skip" | "keep";
   /**
    * A status write outside recovery failed (StoreStatus at create, UpdateSync at start and
-   * exit). "fail": the operation fails as upstream does; "keep": the new status is kept in
-   * memory and the operation goes on (commit 7d1bc2355).
+   * exit). "fail": the operation fails and memory keeps the old status (upstream); "keep":
+   * the new status is kept in memory and the operation goes on (commit 7d1bc2355).
    */
   onRuntimeStatusWriteError: "fail" | "keep";
+  /**
+   * When the shim's stopped task, the only other record of an exit code, is deleted: before
+   * the exit is stored (upstream: handleContainerExit and loadContainer delete first), or
+   * only once the status that records the exit is stored.
+   */
+  deleteStoppedTask: "before-status-stored" | "after-status-stored";
+  /** When time passes, statuses held only in memory are written again until one succeeds. */
+  rewriteMemoryOnlyStatus: boolean;
 }
 
-export const baseline: ContainerdVariant = {
-  name: "baseline",
-  summary: "upstream main today: a status write that fails at recovery skips the container",
+const upstream = {
+  statusStore: "checkpoint-file",
   onRecoveryStatusWriteError: "skip",
   onRuntimeStatusWriteError: "fail",
+  deleteStoppedTask: "before-status-stored",
+  rewriteMemoryOnlyStatus: false,
+} as const;
+
+export const baseline: ContainerdVariant = {
+  ...upstream,
+  name: "baseline",
+  summary: "upstream main today: a status rewrite that fails at recovery skips the container",
 };
 
-export const containerdVariants: readonly ContainerdVariant[] = [baseline];
+export const shortTerm: ContainerdVariant = {
+  ...upstream,
+  name: "short-term",
+  summary: "#11504 short-term (WithStatusWhenRestart): ENOSPC while storing status during recovery is logged and ignored",
+  onRecoveryStatusWriteError: "keep",
+};
+
+export const enospcEverywhere: ContainerdVariant = {
+  ...upstream,
+  name: "enospc-everywhere",
+  summary: "commit 7d1bc2355 (PR #11458): StoreStatus and UpdateSync ignore ENOSPC everywhere and keep the new status in memory",
+  onRecoveryStatusWriteError: "keep",
+  onRuntimeStatusWriteError: "keep",
+};
+
+export const longTerm: ContainerdVariant = {
+  ...upstream,
+  name: "long-term",
+  summary: "#11504 long-term: the status lives in the container's metadata record; recovery rebuilds it without writing",
+  statusStore: "metadata-record",
+};
+
+export const keepTaskUntilStored: ContainerdVariant = {
+  ...upstream,
+  name: "keep-task-until-stored",
+  summary:
+    "ours: recovery never skips (memory-only status on a failed write), a stopped task is deleted only once its exit is stored, and memory-only statuses are rewritten when time passes",
+  onRecoveryStatusWriteError: "keep",
+  deleteStoppedTask: "after-status-stored",
+  rewriteMemoryOnlyStatus: true,
+};
+
+export const containerdVariants: readonly ContainerdVariant[] = [baseline, shortTerm, enospcEverywhere, longTerm, keepTaskUntilStored];
