@@ -28,7 +28,7 @@ export function step(world: World, event: Event, config: Config, options: { log?
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
     call = apply(w, ctx, event);
-    recordReachedStates(w);
+    recordReported(w);
   });
   return { world: next, log: ctx.log ?? [], call };
 }
@@ -91,12 +91,13 @@ function apply(w: World, ctx: Ctx, e: Event): CallResult | null {
   }
 }
 
-/** The ledger remembers the furthest lifecycle state the CRI ever reported for each container. */
-function recordReachedStates(w: World): void {
+/** The ledger remembers the furthest lifecycle state and the first exit code the CRI reported. */
+function recordReported(w: World): void {
   for (const c of visibleContainers(w)) {
     const rank = lifecycleRank(c.state);
     if (rank === null) continue;
     const reached = w.ledger.reached[c.id];
     if (reached === undefined || rank > reached) w.ledger.reached[c.id] = rank;
+    if (c.state === "CONTAINER_EXITED") w.ledger.exitCodes[c.id] ??= c.exitCode;
   }
 }

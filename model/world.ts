@@ -129,6 +129,8 @@ export interface Ledger {
   sandboxes: string[];
   /** Highest lifecycle rank (CREATED 0 < RUNNING 1 < EXITED 2) the CRI ever reported per container. */
   reached: Record<string, number>;
+  /** The exit code the CRI first reported for each container. */
+  exitCodes: Record<string, number>;
 }
 
 export interface World {
@@ -151,7 +153,7 @@ export function initialWorld(): World {
     shim: { tasks: {}, processes: {} },
     cri: { phase: "up", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] },
     kubelet: { pods: {}, logs: {} },
-    ledger: { containers: [], sandboxes: [], reached: {} },
+    ledger: { containers: [], sandboxes: [], reached: {}, exitCodes: {} },
     clock: { stamp: 0, seconds: 0 },
     nextId: 1,
   };

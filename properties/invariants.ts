@@ -1,7 +1,6 @@
 // The safety properties of design.md as pure predicates over one world. Each returns the
 // violations it sees, in sentences a person understands; an empty list means it holds.
 import type { World } from "../model/world.ts";
-import { stateOf } from "../model/status.ts";
 import { visibleContainers } from "../model/cri/list.ts";
 import { lifecycleRank, unknownExitReason } from "../model/status.ts";
 
@@ -72,14 +71,16 @@ const checks: Record<SafetyProperty, Check> = {
       return [`container ${c.id} is reported ${c.state} after it had reached ${rankName[reached]}`];
     }),
   "exit-code-preserved": (w) =>
-    w.cri.phase !== "up"
-      ? []
-      : Object.values(w.cri.containers).flatMap((cntr) => {
-          const process = w.shim.processes[cntr.id];
-          if (stateOf(cntr.status, cntr.unknown) !== "CONTAINER_EXITED" || process?.state !== "exited") return [];
-          if (cntr.status.exitCode === process.exitCode || cntr.status.reason === unknownExitReason) return [];
-          return [`container ${cntr.id} is reported exited with code ${cntr.status.exitCode}, but its process exited with ${process.exitCode}`];
-        }),
+    visibleContainers(w).flatMap((c) => {
+      if (c.state !== "CONTAINER_EXITED") return [];
+      const first = w.ledger.exitCodes[c.id];
+      if (first !== undefined && first !== c.exitCode) {
+        return [`container ${c.id} was reported exited with code ${first}, now with ${c.exitCode}: the exit code was lost`];
+      }
+      const process = w.shim.processes[c.id];
+      if (process?.state !== "exited" || c.exitCode === process.exitCode || c.reason === unknownExitReason) return [];
+      return [`container ${c.id} is reported exited with code ${c.exitCode}, but its process exited with ${process.exitCode}`];
+    }),
 };
 
 const rankName = ["CONTAINER_CREATED", "CONTAINER_RUNNING", "CONTAINER_EXITED"];

@@ -85,13 +85,12 @@ export type RecoveryStore = "stored" | "memory-only" | { skip: string };
 
 /**
  * restart.go:loadContainer -> WithStatus -> StoreStatus: the checkpoint of every container is
- * rewritten at load, changed or not. A status kept in the metadata record is not written.
+ * rewritten at load, changed or not. A status kept in the metadata record is written only
+ * when recovery changed it.
  */
 export function storeStatusAtRecovery(w: World, ctx: Ctx, id: string, status: Status): RecoveryStore {
-  if (ctx.config.containerd.statusStore === "metadata-record") {
-    const stored = storedStatus(w, ctx, id);
-    return stored && sameStatus(stored, status) ? "stored" : "memory-only";
-  }
+  const previous = storedStatus(w, ctx, id);
+  if (ctx.config.containerd.statusStore === "metadata-record" && previous && sameStatus(previous, status)) return "stored";
   const written = writeStatus(w, ctx, id, status);
   if (written.ok) return "stored";
   const error = statusWriteError(ctx, id, written.error);

@@ -9,7 +9,7 @@ export interface ContainerdVariant {
   /**
    * Where a container's CRI status is persisted: the `status` checkpoint file, rewritten by
    * recover() for every container (upstream), or the container's metadata record in bolt,
-   * from which recovery rebuilds the status without writing (#11504 long-term).
+   * which recovery writes only when the status it rebuilt differs (#11504 long-term).
    */
   statusStore: "checkpoint-file" | "metadata-record";
   /**
@@ -67,8 +67,10 @@ export const enospcEverywhere: ContainerdVariant = {
 export const longTerm: ContainerdVariant = {
   ...upstream,
   name: "long-term",
-  summary: "#11504 long-term: the status lives in the container's metadata record; recovery rebuilds it without writing",
+  summary:
+    "#11504 long-term: the status lives in the container's metadata record; recovery writes it only when it changed and never skips a container",
   statusStore: "metadata-record",
+  onRecoveryStatusWriteError: "keep",
 };
 
 export const keepTaskUntilStored: ContainerdVariant = {

@@ -1,0 +1,69 @@
+// One cell of the verdict table: does a configuration hold a property over random scenarios?
+// Known bug traces run first (fast-check examples), then random scenarios; a violation is
+// shrunk, and the shortest counterexample of the two is kept, with its seed and path.
+import fc from "fast-check";
+import type { Event } from "../model/events.ts";
+import type { Config } from "../model/config.ts";
+import type { Property } from "./invariants.ts";
+import { scenarioArbitrary } from "./generators.ts";
+import { counterexampleEvents, runScenario, type ScenarioRun } from "./run-scenario.ts";
+import type { Scenario } from "./scenario.ts";
+
+export interface Counterexample {
+  events: Event[];
+  /** Index of the event at which the property is first violated. */
+  event: number;
+  message: string;
+  /** How to replay the fast-check run that found it (null for a known trace). */
+  seed: number | null;
+  path: string | null;
+  /** The known trace it came from, if any. */
+  trace: string | null;
+}
+
+export type CellVerdict =
+  | { property: Property; verdict: "holds"; runs: number }
+  | { property: Property; verdict: "violated"; runs: number; counterexample: Counterexample };
+
+export interface CheckOptions {
+  runs: number;
+  seed: number;
+  /** Known traces, run first. */
+  examples?: readonly { name: string; events: Event[] }[];
+}
+
+/** Runs of the same scenario on the same configuration are shared by every property's check. */
+export class ScenarioCache {
+  private readonly runs = new Map<string, ScenarioRun>();
+  constructor(readonly config: Config) {}
+  run(scenario: Scenario): ScenarioRun {
+    const key = JSON.stringify(scenario);
+    let run = this.runs.get(key);
+    if (!run) {
+      run = runScenario(scenario, this.config);
+      this.runs.set(key, run);
+    }
+    return run;
+  }
+}
+
+export function checkProperty(cache: ScenarioCache, property: Property, options: CheckOptions): CellVerdict {
+  const holds = (scenario: Scenario) => cache.run(scenario).violations[property] === undefined;
+  const found: Counterexample[] = [];
+  for (const example of options.examples ?? []) {
+    const scenario: Scenario = { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
+    if (!holds(scenario)) found.push(toCounterexample(cache.run(scenario), property, null, null, example.name));
+  }
+  const details = fc.check(fc.property(scenarioArbitrary, holds), { numRuns: options.runs, seed: options.seed });
+  if (details.failed && details.counterexample) {
+    found.push(toCounterexample(cache.run(details.counterexample[0]), property, details.seed, details.counterexamplePath, null));
+  }
+  const runs = (options.examples?.length ?? 0) + details.numRuns;
+  const [shortest] = found.sort((a, b) => a.events.length - b.events.length);
+  return shortest ? { property, verdict: "violated", runs, counterexample: shortest } : { property, verdict: "holds", runs };
+}
+
+function toCounterexample(run: ScenarioRun, property: Property, seed: number | null, path: string | null, trace: string | null): Counterexample {
+  const first = run.violations[property]!;
+  return { events: counterexampleEvents(run, property), event: first.event, message: first.message, seed, path, trace };
+}

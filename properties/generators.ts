@@ -1,0 +1,47 @@
+// fast-check generators of scenarios over small scopes: 1 to 2 pods, 1 to 3 containers each,
+// and a sequence of commands weighted so that faults land in the windows that matter.
+import fc from "fast-check";
+import type { Command, PodSpec, Scenario } from "./scenario.ts";
+
+const podNames = ["p", "q"];
+const containerNames = ["c", "d", "e"];
+
+export const podsArbitrary: fc.Arbitrary<PodSpec[]> = fc
+  .array(fc.integer({ min: 1, max: containerNames.length }), { minLength: 1, maxLength: podNames.length })
+  .map((counts) => counts.map((n, i) => ({ name: podNames[i]!, containers: containerNames.slice(0, n) })));
+
+const one = (command: Command): Command[] => [command];
+const index = fc.nat({ max: 2 });
+const exit = fc.record({ pod: index, container: index, code: fc.constantFrom(0, 1, 137) }).map((e): Command => ({ do: "exit", ...e }));
+
+/** Single commands and the fault windows of containerd #7247 / #11504, each a short fragment. */
+const fragment: fc.Arbitrary<Command[]> = fc.oneof(
+  { weight: 6, arbitrary: index.map((pod) => one({ do: "sync", pod })) },
+  { weight: 2, arbitrary: exit.map(one) },
+  { weight: 1, arbitrary: fc.constant(one({ do: "stop" })) },
+  { weight: 1, arbitrary: fc.constant(one({ do: "start" })) },
+  { weight: 2, arbitrary: fc.constant<Command[]>([{ do: "stop" }, { do: "start" }]) },
+  { weight: 2, arbitrary: fc.constant(one({ do: "fill" })) },
+  { weight: 2, arbitrary: fc.constant(one({ do: "free" })) },
+  // A nearly full disk: a sandbox takes 2 writes, a create 3, a start or an exit 1.
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 6 }).map((writes) => one({ do: "room", writes })) },
+  { weight: 1, arbitrary: fc.constantFrom(1, 10, 300).map((seconds) => one({ do: "tick", seconds })) },
+  { weight: 1, arbitrary: fc.constant(one({ do: "gc" })) },
+  // A restart on a full disk: every status rewrite at recovery fails.
+  { weight: 2, arbitrary: fc.constant<Command[]>([{ do: "fill" }, { do: "stop" }, { do: "start" }]) },
+  // A restart on a nearly full disk: some status rewrites succeed, later ones fail.
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((writes): Command[] => [{ do: "room", writes }, { do: "stop" }, { do: "start" }]) },
+  // An exit while containerd is down: only the shim knows the exit code.
+  { weight: 2, arbitrary: exit.map((e): Command[] => [{ do: "stop" }, e, { do: "start" }]) },
+  // A create between two restarts, after the disk got room again: what the kubelet does when
+  // it can no longer see a container, and what the next recovery makes of it.
+  { weight: 2, arbitrary: index.map((pod): Command[] => [{ do: "stop" }, { do: "start" }, { do: "free" }, { do: "sync", pod }, { do: "stop" }, { do: "start" }]) },
+);
+
+/** The longest scenario body, in fragments; fast-check's default size would cap it near ten. */
+export const maxFragments = 16;
+
+export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
+  pods: podsArbitrary,
+  commands: fc.array(fragment, { minLength: 1, maxLength: maxFragments, size: "max" }).map((fragments) => fragments.flat()),
+});

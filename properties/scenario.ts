@@ -1,0 +1,91 @@
+// A random scenario: pods, then commands that refer to containers by position rather than by
+// id (an id would pin the create that made it and block shrinking). Commands are resolved
+// into concrete trace events against the world as it is when they run.
+import type { Event } from "../model/events.ts";
+import type { World } from "../model/world.ts";
+
+export interface PodSpec {
+  name: string;
+  containers: string[];
+}
+
+export type Command =
+  | { do: "sync"; pod: number }
+  /** The newest running process of that container of that pod exits. */
+  | { do: "exit"; pod: number; container: number; code: number }
+  | { do: "stop" }
+  | { do: "start" }
+  | { do: "fill" }
+  | { do: "free" }
+  | { do: "room"; writes: number }
+  | { do: "tick"; seconds: number }
+  | { do: "gc" }
+  /** A concrete event, as in a known bug trace. */
+  | { do: "event"; event: Event };
+
+export interface Scenario {
+  pods: PodSpec[];
+  commands: Command[];
+}
+
+/** The pods' pod.add events, which open every scenario. */
+export function podEvents(pods: readonly PodSpec[]): Event[] {
+  return pods.map((p) => ({ type: "pod.add", pod: p.name, containers: [...p.containers] }));
+}
+
+/** The concrete events of one command in this world; none when it does not apply. */
+export function resolve(command: Command, pods: readonly PodSpec[], w: World): Event[] {
+  switch (command.do) {
+    case "sync": {
+      const pod = pods[command.pod % Math.max(1, pods.length)];
+      return pod ? [{ type: "kubelet.sync", pod: pod.name }] : [];
+    }
+    case "exit": {
+      const pod = pods[command.pod % Math.max(1, pods.length)];
+      const name = pod?.containers[command.container % pod.containers.length];
+      if (!pod || !name) return [];
+      const target = w.ledger.containers.findLast((c) => c.pod === pod.name && c.name === name && w.shim.tasks[c.id]?.status === "running");
+      return target ? [{ type: "process.exit", id: target.id, code: command.code }] : [];
+    }
+    case "stop":
+      return [{ type: "containerd.stop" }];
+    case "start":
+      return [{ type: "containerd.start" }];
+    case "fill":
+      return [{ type: "disk.fill" }];
+    case "free":
+      return [{ type: "disk.free" }];
+    case "room":
+      return [{ type: "disk.room", writes: command.writes }];
+    case "tick":
+      return [{ type: "clock.tick", seconds: command.seconds }];
+    case "gc":
+      return [{ type: "kubelet.gc" }];
+    case "event":
+      return [command.event];
+  }
+}
+
+/** How many kubelet syncs per pod the healing suffix allows. */
+export const healingSyncRounds = 3;
+
+/**
+ * The faults stop: the disk has room, containerd restarts cleanly (as on any upgrade, and so
+ * that what is in bolt is loaded again), enough time passes for every exit back-off retry
+ * (the queue's delay is at most 5 min), and the kubelet syncs every pod it knows a few
+ * times, with a GC pass before the last round.
+ */
+export function healingEvents(w: World): Event[] {
+  const pods = Object.values(w.kubelet.pods).filter((p) => !p.deleted).map((p) => p.name);
+  const syncs = (): Event[] => pods.map((pod) => ({ type: "kubelet.sync", pod }));
+  const rounds = Array.from({ length: healingSyncRounds - 1 }, syncs).flat();
+  return [
+    { type: "disk.free" },
+    { type: "containerd.stop" },
+    { type: "containerd.start" },
+    { type: "clock.tick", seconds: 600 },
+    ...rounds,
+    { type: "kubelet.gc" },
+    ...syncs(),
+  ];
+}
