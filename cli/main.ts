@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { BadInput, exitCodes } from "./exit.ts";
 import { registerReplay } from "./commands/replay.ts";
 import { registerReview } from "./commands/review.ts";
+import { registerConformance } from "./commands/conformance.ts";
 
 const program = new Command()
   .name("restart-sim")
@@ -11,6 +12,7 @@ const program = new Command()
   .exitOverride();
 registerReplay(program);
 registerReview(program);
+registerConformance(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -1,0 +1,49 @@
+// Pure tests of the containerd log parsing and of the trace pre-check (no daemon, no root).
+import { describe, expect, it } from "vitest";
+import { fatalError, logField, readGoQuoted } from "./daemon-log.ts";
+import { unsupportedEvents } from "./run-trace.ts";
+
+// Shape of the real line from containerd 1.6.20 (real-containerd.md), ids shortened.
+const fatalLine =
+  'time="2026-11-27T00:50:05.075428978Z" level=fatal msg="Failed to run CRI service" error="failed to recover state: failed to reserve container name \\"b_p_default_uid-p_0\\": name \\"b_p_default_uid-p_0\\" is reserved for \\"6e4a\\""';
+
+describe("containerd log parsing", () => {
+  it("unquotes Go strings with escapes", () => {
+    expect(readGoQuoted('"a\\"b\\\\c\\n\\x41\\u00e9" rest', 0)).toEqual({ value: 'a"b\\c\nAé', end: 21 });
+    expect(readGoQuoted('"unterminated', 0)).toBeUndefined();
+  });
+
+  it("reads quoted and bare fields", () => {
+    expect(logField(fatalLine, "level")).toBe("fatal");
+    expect(logField(fatalLine, "msg")).toBe("Failed to run CRI service");
+  });
+
+  it("extracts the fatal CRI error", () => {
+    const log = `time="x" level=info msg="loading plugin"\n${fatalLine}\n`;
+    expect(fatalError(log)).toBe(
+      'failed to recover state: failed to reserve container name "b_p_default_uid-p_0": name "b_p_default_uid-p_0" is reserved for "6e4a"',
+    );
+    expect(fatalError('time="x" level=error msg="Failed to load container"')).toBeUndefined();
+  });
+});
+
+describe("unsupportedEvents", () => {
+  it("lists kubelet, pod and partial-disk events with their indexes", () => {
+    const events = [
+      { type: "pod.add" },
+      { type: "cri.runPodSandbox" },
+      { type: "kubelet.sync" },
+      { type: "disk.room" },
+      { type: "clock.tick" },
+      { type: "kubelet.gc" },
+      { type: "pod.delete" },
+    ];
+    expect(unsupportedEvents({ events })).toEqual([
+      { index: 0, type: "pod.add" },
+      { index: 2, type: "kubelet.sync" },
+      { index: 3, type: "disk.room" },
+      { index: 5, type: "kubelet.gc" },
+      { index: 6, type: "pod.delete" },
+    ]);
+  });
+});

@@ -1,0 +1,137 @@
+// The small filesystem under containerd's root, which traces fill and free. A loop-mounted
+// ext4 made with `-m 0` (containerd runs as root and would otherwise eat the reserved
+// blocks); where loop devices are missing, a size-limited tmpfs (there a mkdir needs no
+// block, so some writes fail later than on ext4: real-containerd.md, "--fs tmpfs").
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { exec, run } from "./exec.ts";
+
+export type DiskKind = "ext4-loop" | "tmpfs";
+
+export class SmallDisk {
+  kind: DiskKind | undefined;
+  loopDevice: string | undefined;
+  mounted = false;
+  private fillers = 0;
+
+  constructor(
+    readonly image: string, // backing file of the loop device
+    readonly mountPoint: string,
+    readonly sizeMiB = 100,
+  ) {}
+
+  async setup(prefer: DiskKind = "ext4-loop"): Promise<void> {
+    mkdirSync(this.mountPoint, { recursive: true });
+    if (prefer === "ext4-loop") {
+      try {
+        await run("truncate", ["-s", `${this.sizeMiB}M`, this.image]);
+        await run("mkfs.ext4", ["-q", "-F", "-m", "0", this.image]);
+        this.loopDevice = (await run("losetup", ["-f", "--show", this.image])).trim();
+        await run("mount", ["-t", "ext4", this.loopDevice, this.mountPoint]);
+        this.mounted = true;
+        this.kind = "ext4-loop";
+        return;
+      } catch (err) {
+        // No loop device (container CI, missing module): fall back, but not silently.
+        process.stderr.write(`restart-sim conformance: loop ext4 unavailable (${(err as Error).message}); using tmpfs\n`);
+        await this.teardown();
+      }
+    }
+    await run("mount", ["-t", "tmpfs", "-o", `size=${this.sizeMiB}m,mode=0755`, "tmpfs", this.mountPoint]);
+    this.mounted = true;
+    this.kind = "tmpfs";
+  }
+
+  /** Writes filler files until the filesystem refuses even one more byte (ENOSPC). */
+  fill(): void {
+    // Shrinking chunk sizes, like the reference's dd 1M / 4k / 1k: ext4 here has 1 KiB
+    // blocks, so big writes stop with some blocks left over.
+    const chunks = [1 << 20, 64 << 10, 4 << 10, 1 << 10, 256, 1];
+    for (let round = 0; round < 8; round++) {
+      const path = join(this.mountPoint, `restart-sim-filler-${this.fillers++}`);
+      const fd = openSync(path, "w");
+      try {
+        for (const size of chunks) {
+          const buf = Buffer.alloc(size, 0x5a);
+          for (;;) {
+            try {
+              writeSync(fd, buf);
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code === "ENOSPC") break;
+              throw err;
+            }
+          }
+        }
+        try {
+          fsyncSync(fd);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      if (this.isFull()) return;
+    }
+    throw new Error(`could not fill ${this.mountPoint} to ENOSPC`);
+  }
+
+  /** True when a one-byte write + fsync of a new file fails with ENOSPC. */
+  isFull(): boolean {
+    const probe = join(this.mountPoint, "restart-sim-probe");
+    let fd: number | undefined;
+    try {
+      fd = openSync(probe, "w");
+      writeSync(fd, "x");
+      fsyncSync(fd);
+      return false;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOSPC") return true;
+      throw err;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+      if (existsSync(probe)) unlinkSync(probe);
+    }
+  }
+
+  /** Deletes the fillers and syncs, so the freed blocks are really reusable. */
+  async free(): Promise<void> {
+    if (!this.mounted) return;
+    for (const f of readdirSync(this.mountPoint)) {
+      if (f.startsWith("restart-sim-filler-")) unlinkSync(join(this.mountPoint, f));
+    }
+    await exec("sync", ["-f", this.mountPoint]);
+  }
+
+  async teardown(): Promise<void> {
+    if (this.mounted || isMountPoint(this.mountPoint)) {
+      const r = await exec("umount", [this.mountPoint]);
+      if (r.code !== 0) await exec("umount", ["-l", this.mountPoint]);
+      this.mounted = false;
+    }
+    if (this.loopDevice) {
+      await exec("losetup", ["-d", this.loopDevice]);
+      this.loopDevice = undefined;
+    }
+  }
+}
+
+export function isMountPoint(path: string): boolean {
+  return mountPointsUnder(path).includes(path);
+}
+
+/** Mount points at or below `dir` from /proc/self/mountinfo, deepest first. */
+export function mountPointsUnder(dir: string): string[] {
+  let info = "";
+  try {
+    info = readFileSync("/proc/self/mountinfo", "utf8");
+  } catch {
+    return [];
+  }
+  const points = info
+    .split("\n")
+    .map((l) => l.split(" ")[4])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\040/g, " "))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}

@@ -1,0 +1,413 @@
+// Runs one trace against the real containerd 1.6 CRI plugin and reduces what happened to
+// the project's Observation (model/observation.ts), so it can be compared with the model.
+// Every event maps to what really happens on the host; see the per-event comments.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eventSchema, type Event, type EventOf } from "../model/events.ts";
+import { podNamespace, podUid } from "../model/names.ts";
+import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
+import { CriClient, CriError, type ContainerConfig, type PodSandboxConfig } from "./cri-client.ts";
+import { errorLinesMentioning, logField } from "./daemon-log.ts";
+import type { DiskKind } from "./disk.ts";
+import { RealEnvironment, type CleanupReport, type DiskLayout } from "./environment.ts";
+import { poll, sleep } from "./exec.ts";
+import { isAlive, killPid, processesWithArg } from "./host.ts";
+import { busyboxImage } from "./oci-image.ts";
+
+export interface RealTrace {
+  name: string;
+  events: Event[];
+}
+
+/** Event types the real daemon cannot run: no real kubelet here, no partial disk. */
+const unsupportedTypes = new Set(["pod.add", "pod.delete", "kubelet.sync", "kubelet.gc", "disk.room"]);
+
+export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string }[] {
+  return trace.events.flatMap((e, index) => (unsupportedTypes.has(e.type) ? [{ index, type: e.type }] : []));
+}
+
+export interface RunOptions {
+  diskMiB?: number;
+  fs?: DiskKind;
+  layout?: DiskLayout;
+  /** Progress lines (one per event); silent when absent. */
+  log?: (line: string) => void;
+}
+
+export interface RealRun {
+  observation: Observation;
+  wallMs: number;
+  cleanup: CleanupReport;
+  /** Things the harness did differently from the model's reading of an event. */
+  notes: string[];
+  /** containerd log lines at level error/fatal (start-up noise removed), ids replaced by labels. */
+  daemonLog: string[];
+  perEventMs: number[];
+}
+
+/** The default main process: proves it ran (/m/started) and exits with the code the harness writes to /m/exit. */
+const controlScript = "touch /m/started; while [ ! -f /m/exit ]; do sleep 0.1; done; exit $(cat /m/exit)";
+
+interface SandboxRec {
+  label: string;
+  realId: string;
+  config: PodSandboxConfig;
+}
+
+interface ContainerRec {
+  label: string;
+  realId: string;
+  name: string;
+  attempt: number;
+  ctlDir: string;
+  /** argv[0] of the control script ($0 of sh -c): finds the process on the host. */
+  marker: string | undefined;
+  /** Host pid of the main process, read from the shim's init.pid after a start (custom commands). */
+  pid: number | undefined;
+}
+
+export async function runTraceOnRealContainerd(trace: RealTrace, opts: RunOptions = {}): Promise<Observation> {
+  return (await runTraceDetailed(trace, opts)).observation;
+}
+
+export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}): Promise<RealRun> {
+  const bad = unsupportedEvents(trace);
+  if (bad.length > 0) {
+    throw new Error(
+      `trace ${trace.name} cannot run on the real containerd: unsupported events ${bad.map((b) => `#${b.index} ${b.type}`).join(", ")}`,
+    );
+  }
+  const events = trace.events.map((e, i) => {
+    const r = eventSchema.safeParse(e);
+    if (!r.success) throw new Error(`trace ${trace.name} event #${i}: ${r.error.message}`);
+    return r.data;
+  });
+  const t0 = Date.now();
+  const env = new RealEnvironment({ ...(opts.diskMiB ? { diskMiB: opts.diskMiB } : {}), ...(opts.layout ? { layout: opts.layout } : {}) });
+  const runner = new TraceRunner(env, opts.log ?? (() => {}));
+  let observation: Observation | undefined;
+  let failure: unknown;
+  try {
+    await env.setup(opts.fs);
+    for (const [i, e] of events.entries()) {
+      const ts = Date.now();
+      await runner.apply(i, e);
+      runner.perEventMs.push(Date.now() - ts);
+    }
+    observation = await runner.observe();
+  } catch (err) {
+    failure = err;
+  }
+  const daemonLog = runner.interestingLog();
+  const cleanup = await env.cleanup();
+  if (failure) throw failure;
+  if (cleanup.leftovers.length > 0) throw new Error(`cleanup left: ${cleanup.leftovers.join("; ")}`);
+  return { observation: observation!, wallMs: Date.now() - t0, cleanup, notes: runner.notes, daemonLog, perEventMs: runner.perEventMs };
+}
+
+class TraceRunner {
+  private readonly sandboxes = new Map<string, SandboxRec>();
+  private readonly containers = new Map<string, ContainerRec>();
+  private readonly calls: ObservedCall[] = [];
+  private phase: Observation["containerd"] = "up";
+  private error: string | null = null;
+  readonly notes: string[] = [];
+  readonly perEventMs: number[] = [];
+
+  constructor(
+    private readonly env: RealEnvironment,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async apply(index: number, e: Event): Promise<void> {
+    this.log(`#${index} ${JSON.stringify(e)}`);
+    switch (e.type) {
+      case "cri.runPodSandbox":
+        return this.call(index, e.type, (c) => this.runPodSandbox(c, e));
+      case "cri.createContainer":
+        return this.call(index, e.type, (c) => this.createContainer(c, e));
+      case "cri.startContainer":
+        return this.call(index, e.type, (c) => this.startContainer(c, e.id));
+      case "cri.stopContainer":
+        // timeout 0 = kill at once, like a kubelet with no grace period left.
+        return this.call(index, e.type, (c) => c.stopContainer(this.containerId(e.id), 0));
+      case "cri.removeContainer":
+        return this.call(index, e.type, (c) => c.removeContainer(this.containerId(e.id)));
+      case "cri.stopPodSandbox":
+        return this.call(index, e.type, (c) => c.stopPodSandbox(this.sandboxId(e.id)));
+      case "cri.removePodSandbox":
+        return this.call(index, e.type, (c) => c.removePodSandbox(this.sandboxId(e.id)));
+      case "process.exit":
+        return this.processExit(e);
+      case "containerd.stop":
+        if (this.env.daemon.running) {
+          const exit = await this.env.daemon.stop();
+          this.log(`  containerd exited: code ${exit?.code} signal ${exit?.signal}`);
+        }
+        this.phase = "down";
+        this.error = null;
+        return;
+      case "containerd.start":
+        return this.containerdStart(e);
+      case "disk.fill":
+        this.env.fillDisks();
+        return;
+      case "disk.free":
+        await this.env.freeDisks();
+        return;
+      case "clock.tick":
+        // Real time has to pass: the CRI exit back-off retries after 1 s, 2 s, 4 s ...
+        await sleep(e.seconds * 1000);
+        return;
+      default:
+        throw new Error(`event type ${e.type} is not supported on the real containerd`);
+    }
+  }
+
+  // ---- CRI calls ----------------------------------------------------------------------
+
+  /** Runs one CRI call and records it; a daemon that is down is asked anyway (UNAVAILABLE). */
+  private async call(index: number, type: string, fn: (c: CriClient) => Promise<unknown>): Promise<void> {
+    let client = this.env.daemon.client;
+    let temporary = false;
+    if (!client) {
+      client = new CriClient(this.env.paths.socket, { defaultDeadlineMs: 2000 });
+      temporary = true;
+    }
+    try {
+      await fn(client);
+      this.calls.push({ event: index, type, ok: true, error: null });
+      this.log(`  ok`);
+    } catch (err) {
+      if (!(err instanceof CriError)) throw err;
+      const text = this.normalise(err.message);
+      this.calls.push({ event: index, type, ok: false, error: text });
+      this.log(`  error: ${text}`);
+    } finally {
+      if (temporary) client.close();
+    }
+  }
+
+  private sandboxConfig(pod: string, attempt: number): PodSandboxConfig {
+    const uid = podUid(pod);
+    const logDir = join(this.env.base, "podlogs", `${podNamespace}_${pod}_${uid}`);
+    mkdirSync(logDir, { recursive: true });
+    return {
+      metadata: { name: pod, uid, namespace: podNamespace, attempt },
+      hostname: "",
+      log_directory: logDir, // off the small fs: container logs must not depend on its space
+      labels: { "io.kubernetes.pod.name": pod, "io.kubernetes.pod.namespace": podNamespace, "io.kubernetes.pod.uid": uid },
+      annotations: {},
+      linux: {
+        cgroup_parent: `/${this.env.cgroupName}/pod${uid}`,
+        // hostNetwork: no CNI is installed, and none is needed for a NODE network namespace.
+        security_context: { namespace_options: { network: "NODE", pid: "CONTAINER", ipc: "POD" } },
+      },
+    };
+  }
+
+  private async runPodSandbox(client: CriClient, e: EventOf<"cri.runPodSandbox">): Promise<void> {
+    if (this.sandboxes.has(e.id)) throw new Error(`sandbox label ${e.id} was already created in this trace`);
+    const config = this.sandboxConfig(e.pod, e.attempt);
+    const id = await client.runPodSandbox(config);
+    this.sandboxes.set(e.id, { label: e.id, realId: id, config });
+  }
+
+  private async createContainer(client: CriClient, e: EventOf<"cri.createContainer">): Promise<void> {
+    if (this.containers.has(e.id)) throw new Error(`container label ${e.id} was already created in this trace`);
+    const sb = this.sandboxes.get(e.sandbox);
+    const sandboxConfig = sb?.config ?? this.sandboxConfig(`unmapped-${e.sandbox}`, 0);
+    const ctlDir = join(this.env.base, "ctl", e.id);
+    mkdirSync(ctlDir, { recursive: true });
+    // The kubelet creates the log directory; containerd creates `<attempt>.log` at start.
+    mkdirSync(join(sandboxConfig.log_directory ?? this.env.base, e.name), { recursive: true });
+    const marker = e.command ? undefined : `restart-sim-${this.env.tag}-${e.id}`;
+    const uid = sandboxConfig.metadata.uid;
+    const config: ContainerConfig = {
+      metadata: { name: e.name, attempt: e.attempt },
+      image: { image: busyboxImage },
+      command: e.command ?? ["/bin/sh", "-c", controlScript, marker!],
+      mounts: [{ container_path: "/m", host_path: ctlDir }],
+      labels: {
+        "io.kubernetes.pod.name": sandboxConfig.metadata.name,
+        "io.kubernetes.pod.namespace": podNamespace,
+        "io.kubernetes.pod.uid": uid,
+        "io.kubernetes.container.name": e.name,
+      },
+      annotations: { "io.kubernetes.container.restartCount": String(e.attempt) },
+      log_path: `${e.name}/${e.attempt}.log`,
+      linux: { security_context: { namespace_options: { network: "NODE", pid: "CONTAINER", ipc: "POD" } } },
+    };
+    const id = await client.createContainer(sb?.realId ?? bogusId(e.sandbox), config, sandboxConfig);
+    this.containers.set(e.id, { label: e.id, realId: id, name: e.name, attempt: e.attempt, ctlDir, marker, pid: undefined });
+  }
+
+  private async startContainer(client: CriClient, label: string): Promise<void> {
+    const rec = this.containers.get(label);
+    await client.startContainer(this.containerId(label));
+    if (!rec) return;
+    // Let the process reach its first line, so "ran" is a fact before the next event.
+    if (rec.marker) await poll(() => (existsSync(join(rec.ctlDir, "started")) ? true : undefined), 5000);
+    rec.pid = readInitPid(this.env.paths.state, rec.realId);
+  }
+
+  private containerId(label: string): string {
+    return this.containers.get(label)?.realId ?? bogusId(label);
+  }
+
+  private sandboxId(label: string): string {
+    return this.sandboxes.get(label)?.realId ?? bogusId(label);
+  }
+
+  // ---- processes and the daemon --------------------------------------------------------
+
+  private async processExit(e: EventOf<"process.exit">): Promise<void> {
+    const rec = this.containers.get(e.id);
+    if (!rec) {
+      // Like the model: an event that does not apply changes nothing.
+      this.notes.push(`process.exit ${e.id}: no such container, nothing done`);
+      return;
+    }
+    if (this.processState(rec) !== "running") {
+      // Writing /m/exit now would make a later start exit at once; the model treats an
+      // exit of a process that is not running as a no-op, so do nothing.
+      this.notes.push(`process.exit ${e.id}: no running process, nothing done`);
+      return;
+    }
+    if (rec.marker) {
+      writeFileSync(join(rec.ctlDir, "exit"), `${e.code}\n`);
+    } else {
+      if (e.code !== 137 || rec.pid === undefined) {
+        throw new Error(`process.exit ${e.id}: a custom command can only be made to exit with 137 (SIGKILL)`);
+      }
+      killPid(rec.pid, "SIGKILL");
+    }
+    const gone = await poll(() => (this.processState(rec) === "running" ? undefined : true), 10_000);
+    if (!gone) throw new Error(`process.exit ${e.id}: the process did not exit within 10 s`);
+    if (this.env.daemon.running) await this.awaitExitHandling(rec);
+  }
+
+  /**
+   * The CRI plugin handles an exit asynchronously. Wait until it either recorded EXITED or
+   * logged that handling failed (then the exit sits in the back-off queue), so the next
+   * event sees a settled daemon, as the model assumes.
+   */
+  private async awaitExitHandling(rec: ContainerRec): Promise<void> {
+    const client = this.env.daemon.client!;
+    const settled = await poll(async () => {
+      try {
+        const st = await client.containerStatus(rec.realId);
+        if (st.state !== "CONTAINER_RUNNING") return st.state;
+      } catch {
+        return "invisible"; // not in the CRI store: the exit is not tracked at all
+      }
+      const failed = errorLinesMentioning(this.env.daemon.readLog(), rec.realId).some((l) => l.includes("TaskExit"));
+      return failed ? "exit-handling-failed" : undefined;
+    }, 5000);
+    this.log(`  exit handling: ${settled ?? "no outcome within 5 s"}`);
+  }
+
+  private async containerdStart(e: EventOf<"containerd.start">): Promise<void> {
+    if (e.order) this.notes.push("containerd.start: `order` ignored, the real daemon loads containers in parallel");
+    if (this.env.daemon.running) {
+      this.notes.push("containerd.start while up: nothing done");
+      return;
+    }
+    const r = await this.env.startDaemon();
+    if (r.ready) {
+      this.phase = "up";
+      this.error = null;
+      this.log(`  CRI ready in ${r.ms} ms`);
+    } else {
+      this.phase = "failed";
+      this.error = this.normalise(r.error);
+      this.log(`  containerd exited (${r.exitCode}) after ${r.ms} ms: ${this.error}`);
+    }
+  }
+
+  /** running / exited / none, judged from the host, not from CRI. */
+  private processState(rec: ContainerRec): ProcessState {
+    if (rec.marker) {
+      if (processesWithArg(rec.marker).length > 0) return "running";
+      return existsSync(join(rec.ctlDir, "started")) ? "exited" : "none";
+    }
+    if (rec.pid === undefined) return "none";
+    return isAlive(rec.pid) ? "running" : "exited";
+  }
+
+  // ---- the observation -----------------------------------------------------------------
+
+  async observe(): Promise<Observation> {
+    const client = this.env.daemon.running ? this.env.daemon.client : undefined;
+    const listedContainers = client ? await client.listContainers() : [];
+    const listedSandboxes = client ? await client.listPodSandbox() : [];
+    const cState = new Map(listedContainers.map((c) => [c.id, c.state]));
+    const sState = new Map(listedSandboxes.map((s) => [s.id, s.state]));
+    const containers: Observation["containers"] = [];
+    for (const rec of this.containers.values()) {
+      const state = (cState.get(rec.realId) ?? null) as CriContainerState | null;
+      let exitCode: number | null = null;
+      if (state === "CONTAINER_EXITED" && client) exitCode = (await client.containerStatus(rec.realId)).exit_code;
+      containers.push({
+        id: rec.label,
+        name: rec.name,
+        attempt: rec.attempt,
+        visible: state !== null,
+        state,
+        exitCode,
+        process: this.processState(rec),
+      });
+    }
+    const sandboxes: Observation["sandboxes"] = [...this.sandboxes.values()].map((s) => {
+      const state = (sState.get(s.realId) ?? null) as CriSandboxState | null;
+      return { id: s.label, visible: state !== null, state };
+    });
+    // Anything listed that the trace did not create would mean a leak between runs.
+    const known = new Set([...this.containers.values()].map((c) => c.realId));
+    for (const c of listedContainers) if (!known.has(c.id)) this.notes.push(`unexpected container listed: ${c.id}`);
+    return { containerd: this.phase, error: this.error, containers, sandboxes, calls: this.calls, violations: [] };
+  }
+
+  /** Real ids become labels and the work dir becomes $BASE, so texts compare across runs. */
+  normalise(text: string): string {
+    let out = text.split(this.env.base).join("$BASE");
+    for (const c of this.containers.values()) out = out.split(c.realId).join(c.label);
+    for (const s of this.sandboxes.values()) out = out.split(s.realId).join(s.label);
+    // Ids the harness never learnt (a create that failed) vary per run.
+    return out.replace(/unmapped-id-([^"\s]+)/g, "$1").replace(/\b[0-9a-f]{64}\b/g, "<id>");
+  }
+
+  /** containerd log lines at level error or fatal, ids replaced by labels. */
+  interestingLog(): string[] {
+    const dir = this.env.paths.logDir;
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^containerd-\d+\.log$/.test(f)) : [];
+    files.sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
+    const all = files.map((f) => readFileSync(join(dir, f), "utf8")).join("\n");
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const line of all.split("\n")) {
+      const level = logField(line, "level");
+      if (level !== "error" && level !== "fatal") continue;
+      if (/cni|devmapper|aufs|btrfs|zfs|tracing/i.test(line)) continue; // known start-up noise
+      const msg = this.normalise(`${level}: ${logField(line, "msg") ?? ""}${logField(line, "error") ? ` error=${logField(line, "error")}` : ""}`);
+      if (!seen.has(msg)) {
+        seen.add(msg);
+        out.push(msg);
+      }
+    }
+    return out;
+  }
+}
+
+/** An id no real object has (not hex, so no prefix match), for labels whose create failed. */
+function bogusId(label: string): string {
+  return `unmapped-id-${label}`;
+}
+
+function readInitPid(state: string, id: string): number | undefined {
+  try {
+    return Number(readFileSync(join(state, "io.containerd.runtime.v2.task", "k8s.io", id, "init.pid"), "utf8").trim());
+  } catch {
+    return undefined;
+  }
+}
