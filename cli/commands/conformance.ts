@@ -1,7 +1,10 @@
 // restart-sim conformance [TRACE...] [--json]: each trace on the real containerd and on the
 // model, compared field by field. Traces with events the real daemon cannot run (kubelet,
 // pods, a partly full disk) are skipped with a message.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
+import type { Observation } from "../../model/observation.ts";
 import { loadTrace, resolveConfig, traceFiles } from "../load-trace.ts";
 import { replay } from "../../properties/replay.ts";
 import { fail, exitCodes } from "../exit.ts";
@@ -16,6 +19,7 @@ interface Options {
   config?: string;
   fs?: string;
   layout?: string;
+  record?: string;
 }
 
 export function registerConformance(program: Command): void {
@@ -26,6 +30,7 @@ export function registerConformance(program: Command): void {
     .option("--config <config>", "model configuration to compare with (the kubelet half does not matter here)", "baseline/99748")
     .option("--fs <kind>", "small filesystem: ext4-loop (default) or tmpfs")
     .option("--layout <layout>", "split-cri (default: the CRI dir is its own full filesystem, as disk.fill means) or single")
+    .option("--record <dir>", "also write each real observation to <dir>/<trace>.json (conformance/recorded/ is checked by npm test)")
     .option("--json", "print the comparisons as JSON")
     .action(async (paths: string[], opts: Options) => {
       if (opts.fs !== undefined && opts.fs !== "ext4-loop" && opts.fs !== "tmpfs") fail(`--fs: expected ext4-loop or tmpfs, got ${JSON.stringify(opts.fs)}`);
@@ -48,6 +53,7 @@ export function registerConformance(program: Command): void {
           ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
           ...(opts.layout ? { layout: opts.layout as DiskLayout } : {}),
         });
+        if (opts.record) writeRecording(opts.record, trace.name, real.observation);
         const model = replay(trace.events, config, { log: false }).observation;
         const fields = compareObservations(model, real.observation);
         reports.push({ trace: trace.name, wallMs: real.wallMs, notes: real.notes, fields });
@@ -58,6 +64,11 @@ export function registerConformance(program: Command): void {
       console.error(`${reports.length - disagreeing.length} agreed, ${disagreeing.length} disagreed`);
       process.exitCode = disagreeing.length > 0 ? exitCodes.violated : exitCodes.holds;
     });
+}
+
+function writeRecording(dir: string, name: string, observation: Observation): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(observation, null, 2)}\n`);
 }
 
 function printReport(name: string, wallMs: number, fields: FieldResult[]): void {
