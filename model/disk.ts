@@ -14,6 +14,10 @@ export function containerRootDir(id: string): string {
 export function sandboxRootDir(id: string): string {
   return `${criRoot}/sandboxes/${id}`;
 }
+/** core/runtime/v2 bundle: the task's work dir lives under containerd's root, not its state dir. */
+export function taskWorkDir(id: string): string {
+  return `/var/lib/containerd/io.containerd.runtime.v2.task/k8s.io/${id}`;
+}
 export function statusPath(id: string): string {
   return `${containerRootDir(id)}/status`;
 }

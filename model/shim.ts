@@ -3,6 +3,7 @@
 import type { World } from "./world.ts";
 import { say, type Ctx } from "./log.ts";
 import { now } from "./world.ts";
+import { mkdirAll, taskWorkDir, type WriteResult } from "./disk.ts";
 
 /** Exit code of a process killed by SIGKILL (128 + 9). */
 export const sigkillExitCode = 137;
@@ -21,10 +22,18 @@ export function lookupTask(w: World, id: string): TaskLookup {
   return { kind: task.status };
 }
 
-/** container.NewTask: runc create; the main process does not run yet. */
-export function createTask(w: World, ctx: Ctx, id: string): void {
+/**
+ * container.NewTask: the runtime v2 manager makes the task's work dir under containerd's
+ * root (core/runtime/v2/bundle.go:NewBundle), then runc create; the process does not run yet.
+ * On a full disk this mkdir is what fails (seen on the real daemon: "failed to start shim:
+ * mkdir .../io.containerd.runtime.v2.task/k8s.io/<id>: no space left on device").
+ */
+export function createTask(w: World, ctx: Ctx, id: string): WriteResult {
+  const workDir = mkdirAll(w, ctx, taskWorkDir(id));
+  if (!workDir.ok) return { ok: false, error: `failed to create containerd task: failed to start shim: ${workDir.error}: unknown` };
   w.shim.tasks[id] = { status: "created", exitCode: null, exitedAt: 0 };
   say(ctx, "cri", `create task ${id}`, "shim");
+  return workDir;
 }
 
 /** task.Start: the main process runs. Only a container's process is tracked, not a pause process. */

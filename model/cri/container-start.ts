@@ -20,17 +20,17 @@ export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   if (sandbox.state !== "READY") return failed(`sandbox container ${JSON.stringify(record.sandboxId)} is not running`);
   // createContainerIO -> openLogFile(O_CREATE): the kubelet's <attempt>.log now exists.
   addLogFile(w, record.pod, record.containerName, record.attempt);
-  // NewTask, Wait, task.Start.
-  createTask(w, ctx, id);
-  startTask(w, ctx, id, "container");
-  const started = updateSync(w, ctx, id, (s) => ({ ...s, startedAt: now(w) }));
+  // NewTask, Wait, task.Start, then the StartedAt write. A failure anywhere runs the
+  // deferred cleanup: task.Delete(WithProcessKill) of what was started, and the start-failure
+  // UpdateSync (FinishedAt, 128, StartError), which may fail too and then only logs.
+  const task = createTask(w, ctx, id);
+  if (task.ok) startTask(w, ctx, id, "container");
+  const started = task.ok ? updateSync(w, ctx, id, "start", (s) => ({ ...s, startedAt: now(w) })) : task;
   if (!started.ok) {
-    // Deferred: task.Delete(WithProcessKill) kills the process just started...
     deleteTask(w, ctx, id);
-    // ...and the start-failure UpdateSync (FinishedAt, 128, StartError), which may fail too.
-    const marked = updateSync(w, ctx, id, (s) => ({ ...s, finishedAt: now(w), exitCode: errorStartExitCode, reason: errorStartReason }));
+    const marked = updateSync(w, ctx, id, "start", (s) => ({ ...s, finishedAt: now(w), exitCode: errorStartExitCode, reason: errorStartReason }));
     if (!marked.ok) containerdLog(ctx, "error", `failed to set start failure state for container ${JSON.stringify(id)}`, marked.error);
-    return failed(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
+    return failed(task.ok ? `failed to update container ${JSON.stringify(id)} state: ${started.error}` : started.error);
   }
   // events.go:startContainerExitMonitor, only after the status is stored.
   cntr.exitMonitor = true;

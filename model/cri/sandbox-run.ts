@@ -31,11 +31,12 @@ export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): Ca
   if (!bolt.ok) return rollback(`failed to create containerd container: ${bolt.error}`);
   const dir = mkdirAll(w, ctx, sandboxRootDir(id));
   if (!dir.ok) return rollback(`failed to create sandbox root directory ${JSON.stringify(sandboxRootDir(id))}: ${dir.error}`);
+  // The pause container's task runs; sandbox status is memory only, never checkpointed.
+  const task = createTask(w, ctx, id);
+  if (!task.ok) return rollback(`failed to start sandbox container task ${JSON.stringify(id)}: ${task.error}`);
+  startTask(w, ctx, id, "sandbox");
   w.metadata.sandboxes[id] = { id, name, pod, attempt, createdAt: now(w) };
   say(ctx, "cri", `add sandbox record ${id} (${name})`, "metadata");
-  // The pause container's task runs; sandbox status is memory only, never checkpointed.
-  createTask(w, ctx, id);
-  startTask(w, ctx, id, "sandbox");
   w.cri.sandboxes[id] = { id, state: "READY" };
   w.ledger.sandboxes.push(id);
   return ok;
