@@ -14,11 +14,28 @@ export interface LogLine {
   level?: "info" | "warn" | "error" | "fatal";
 }
 
-/** Everything a transition needs besides the world: the variant under test and a log sink. */
+/** Situations the property runs must keep reaching; counted to guard the generators' aim. */
+export const situations = [
+  "container skipped at recovery",
+  "name conflict at recovery",
+  "exit while containerd is down",
+  "status write failed at create",
+  "status write failed at start",
+  "status write failed at exit",
+] as const;
+export type Situation = (typeof situations)[number];
+
+/** Everything a transition needs besides the world: the variant under test and two sinks. */
 export interface Ctx {
   config: Config;
   /** null when nobody reads the log (random runs), so no text is built. */
   log: LogLine[] | null;
+  /** null when nobody counts situations. */
+  seen: Set<Situation> | null;
+}
+
+export function reached(ctx: Ctx, situation: Situation): void {
+  ctx.seen?.add(situation);
 }
 
 export function say(ctx: Ctx, part: Part, text: string, to?: Part): void {

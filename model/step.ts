@@ -5,7 +5,7 @@ import { produce } from "immer";
 import type { Event } from "./events.ts";
 import type { World } from "./world.ts";
 import type { Config } from "./config.ts";
-import { say, type Ctx, type LogLine } from "./log.ts";
+import { say, type Ctx, type LogLine, type Situation } from "./log.ts";
 import { cri } from "./cri/api.ts";
 import type { CallResult } from "./cri/call.ts";
 import { startContainerd, stopContainerd } from "./cri/recover.ts";
@@ -23,8 +23,15 @@ export interface StepResult {
   call: CallResult | null;
 }
 
-export function step(world: World, event: Event, config: Config, options: { log?: boolean } = {}): StepResult {
-  const ctx: Ctx = { config, log: options.log === false ? null : [] };
+export interface StepOptions {
+  /** Build the log (default true). */
+  log?: boolean;
+  /** Collects the situations this step passes through. */
+  seen?: Set<Situation>;
+}
+
+export function step(world: World, event: Event, config: Config, options: StepOptions = {}): StepResult {
+  const ctx: Ctx = { config, log: options.log === false ? null : [], seen: options.seen ?? null };
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
     call = apply(w, ctx, event);

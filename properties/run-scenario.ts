@@ -4,6 +4,7 @@ import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import { initialWorld } from "../model/world.ts";
 import { step } from "../model/step.ts";
+import type { Situation } from "../model/log.ts";
 import { checkSafety, type Property } from "./invariants.ts";
 import { checkConverges } from "./converges.ts";
 import { healingEvents, podEvents, resolve, type Scenario } from "./scenario.ts";
@@ -17,14 +18,17 @@ export interface FirstViolation {
 export interface ScenarioRun {
   events: Event[];
   violations: Partial<Record<Property, FirstViolation>>;
+  /** The situations the run passed through (coverage of the generators' aim). */
+  seen: Set<Situation>;
 }
 
 export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
   let world = initialWorld();
   const events: Event[] = [];
   const violations: Partial<Record<Property, FirstViolation>> = {};
+  const seen = new Set<Situation>();
   const apply = (event: Event) => {
-    world = step(world, event, config, { log: false }).world;
+    world = step(world, event, config, { log: false, seen }).world;
     events.push(event);
     for (const v of checkSafety(world)) violations[v.property] ??= { event: events.length - 1, message: v.message };
   };
@@ -33,7 +37,7 @@ export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
   for (const event of healingEvents(world)) apply(event);
   const [notConverged] = checkConverges(world);
   if (notConverged !== undefined) violations.converges = { event: events.length - 1, message: notConverged };
-  return { events, violations };
+  return { events, violations, seen };
 }
 
 /** The trace that shows a violation: up to the violating event (all of it, for converges). */

@@ -6,7 +6,7 @@ import { now } from "../world.ts";
 import { reserve } from "../registrar.ts";
 import { deleteCheckpoint } from "../disk.ts";
 import { deleteTask, lookupTask } from "../shim.ts";
-import { containerdLog, say, type Ctx } from "../log.ts";
+import { containerdLog, reached, say, type Ctx } from "../log.ts";
 import { loadContainerStatus } from "./load-container.ts";
 import { storeStatusAtRecovery, storedStatus } from "./status-store.ts";
 
@@ -56,7 +56,10 @@ function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
   }
   for (const record of loaded) {
     const reserved = reserve(w.cri.containerNames, record.name, record.id);
-    if (!reserved.ok) return `failed to reserve container name ${JSON.stringify(record.name)}: ${reserved.error}`;
+    if (!reserved.ok) {
+      reached(ctx, "name conflict at recovery");
+      return `failed to reserve container name ${JSON.stringify(record.name)}: ${reserved.error}`;
+    }
   }
   // Phase 6: cleanupOrphanedIDDirs removes root dirs of ids without a containerd container.
   for (const id of Object.keys(w.disk.checkpoints)) if (!w.metadata.containers[id]) deleteCheckpoint(w, id);
@@ -77,6 +80,7 @@ function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
   // WithStatus: the status is rewritten for every container, even if nothing changed.
   const stored = storeStatusAtRecovery(w, ctx, id, recovered.status);
   if (typeof stored === "object") {
+    reached(ctx, "container skipped at recovery");
     containerdLog(ctx, "error", `Failed to load container ${JSON.stringify(id)}`, stored.skip);
     say(ctx, "cri", `container ${id} skipped: not in the CRI store, name not reserved, its task untouched`);
     return false;

@@ -4,7 +4,7 @@
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
 import { boltWrite, statusPath, writeCheckpoint, type WriteResult } from "../disk.ts";
-import { containerdLog, say, type Ctx } from "../log.ts";
+import { containerdLog, reached, say, type Ctx } from "../log.ts";
 
 /** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
 export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
@@ -56,6 +56,7 @@ export function storeStatusAtCreate(w: World, ctx: Ctx, id: string, status: Stat
   }
   const written = writeStatus(w, ctx, id, status);
   if (written.ok) return written;
+  reached(ctx, "status write failed at create");
   const error = statusWriteError(ctx, id, written.error);
   if (ctx.config.containerd.onRuntimeStatusWriteError === "fail") return { ok: false, error };
   ignored(ctx, id, error);
@@ -66,12 +67,20 @@ export function storeStatusAtCreate(w: World, ctx: Ctx, id: string, status: Stat
  * store/container/status.go:UpdateSync: computes the new status, writes it, and only then
  * assigns it in memory, so a failed write leaves memory and store at the old status.
  */
-export function updateSync(w: World, ctx: Ctx, id: string, update: (s: Status) => Status, clearUnknown = false): WriteResult {
+export function updateSync(
+  w: World,
+  ctx: Ctx,
+  id: string,
+  site: "start" | "exit",
+  update: (s: Status) => Status,
+  clearUnknown = false,
+): WriteResult {
   const cntr = w.cri.containers[id];
   if (!cntr) return { ok: true };
   const next = update({ ...cntr.status });
   const written = writeStatus(w, ctx, id, next);
   if (!written.ok) {
+    reached(ctx, site === "start" ? "status write failed at start" : "status write failed at exit");
     const error = statusWriteError(ctx, id, written.error);
     if (ctx.config.containerd.onRuntimeStatusWriteError === "fail") return { ok: false, error };
     ignored(ctx, id, error);
