@@ -12,12 +12,15 @@ export const podsArbitrary: fc.Arbitrary<PodSpec[]> = fc
 
 const one = (command: Command): Command[] => [command];
 const index = fc.nat({ max: 2 });
-const exit = fc.record({ pod: index, container: index, code: fc.constantFrom(0, 1, 137) }).map((e): Command => ({ do: "exit", ...e }));
+const exitOf = fc.record({ pod: index, container: index, code: fc.constantFrom(0, 1, 137) });
+const exit = exitOf.map((e): Command => ({ do: "exit", ...e }));
 
 /** Single commands and the fault windows of containerd #7247 / #11504, each a short fragment. */
 const fragment: fc.Arbitrary<Command[]> = fc.oneof(
   { weight: 6, arbitrary: index.map((pod) => one({ do: "sync", pod })) },
   { weight: 2, arbitrary: exit.map(one) },
+  // A crash the kubelet answers: the container restarts at the next attempt.
+  { weight: 2, arbitrary: exitOf.map((e): Command[] => [{ do: "exit", ...e }, { do: "sync", pod: e.pod }]) },
   { weight: 1, arbitrary: fc.constant(one({ do: "stop" })) },
   { weight: 1, arbitrary: fc.constant(one({ do: "start" })) },
   { weight: 2, arbitrary: fc.constant<Command[]>([{ do: "stop" }, { do: "start" }]) },
@@ -29,8 +32,11 @@ const fragment: fc.Arbitrary<Command[]> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(one({ do: "gc" })) },
   // A restart on a full disk: every status rewrite at recovery fails.
   { weight: 2, arbitrary: fc.constant<Command[]>([{ do: "fill" }, { do: "stop" }, { do: "start" }]) },
-  // A restart on a nearly full disk: some status rewrites succeed, later ones fail.
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((writes): Command[] => [{ do: "room", writes }, { do: "stop" }, { do: "start" }]) },
+  // A restart on a nearly full disk (some status rewrites succeed, later ones fail), after
+  // which space is freed again (log rotation, image GC).
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }).map((writes): Command[] => [{ do: "room", writes }, { do: "stop" }, { do: "start" }, { do: "free" }]) },
+  // The kubelet creates and starts on a nearly full disk: which of its writes fail.
+  { weight: 2, arbitrary: fc.record({ writes: fc.integer({ min: 1, max: 6 }), pod: index }).map(({ writes, pod }): Command[] => [{ do: "room", writes }, { do: "sync", pod }]) },
   // An exit while containerd is down: only the shim knows the exit code.
   { weight: 2, arbitrary: exit.map((e): Command[] => [{ do: "stop" }, e, { do: "start" }]) },
   // A create between two restarts, after the disk got room again: what the kubelet does when

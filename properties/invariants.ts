@@ -15,6 +15,8 @@ export const safetyProperties = [
 ] as const;
 export type SafetyProperty = (typeof safetyProperties)[number];
 export type Property = SafetyProperty | "converges";
+/** Every property of design.md, in its order. */
+export const properties: readonly Property[] = [...safetyProperties, "converges"];
 
 export interface Violation {
   property: Property;

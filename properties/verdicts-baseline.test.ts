@@ -1,0 +1,4 @@
+// The baseline row of the verdict table (properties/verdicts.ts).
+import { describeVerdicts } from "./verdict-suite.ts";
+
+describeVerdicts("baseline");

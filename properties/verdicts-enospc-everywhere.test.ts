@@ -1,0 +1,4 @@
+// The enospc-everywhere row of the verdict table (properties/verdicts.ts).
+import { describeVerdicts } from "./verdict-suite.ts";
+
+describeVerdicts("enospc-everywhere");
