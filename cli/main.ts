@@ -4,6 +4,7 @@ import { BadInput, exitCodes } from "./exit.ts";
 import { registerReplay } from "./commands/replay.ts";
 import { registerReview } from "./commands/review.ts";
 import { registerConformance } from "./commands/conformance.ts";
+import { registerExplore } from "./commands/explore.ts";
 
 const program = new Command()
   .name("restart-sim")
@@ -12,6 +13,7 @@ const program = new Command()
   .exitOverride();
 registerReplay(program);
 registerReview(program);
+registerExplore(program);
 registerConformance(program);
 for (const command of program.commands) command.exitOverride();
 

@@ -30,6 +30,8 @@ export interface CheckOptions {
   seed: number;
   /** Known traces, run first. */
   examples?: readonly { name: string; events: Event[] }[];
+  /** Called after every random scenario with how many have run. */
+  onRun?: (runs: number) => void;
 }
 
 /** Runs of the same scenario on the same configuration are shared by every property's check. */
@@ -48,13 +50,18 @@ export class ScenarioCache {
 }
 
 export function checkProperty(cache: ScenarioCache, property: Property, options: CheckOptions): CellVerdict {
+  let ran = 0;
   const holds = (scenario: Scenario) => cache.run(scenario).violations[property] === undefined;
+  const counted = (scenario: Scenario) => {
+    options.onRun?.(++ran);
+    return holds(scenario);
+  };
   const found: Counterexample[] = [];
   for (const example of options.examples ?? []) {
     const scenario: Scenario = { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
     if (!holds(scenario)) found.push(toCounterexample(cache.run(scenario), property, null, null, example.name));
   }
-  const details = fc.check(fc.property(scenarioArbitrary, holds), { numRuns: options.runs, seed: options.seed });
+  const details = fc.check(fc.property(scenarioArbitrary, counted), { numRuns: options.runs, seed: options.seed });
   if (details.failed && details.counterexample) {
     found.push(toCounterexample(cache.run(details.counterexample[0]), property, details.seed, details.counterexamplePath, null));
   }

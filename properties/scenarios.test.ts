@@ -107,3 +107,62 @@ describe("duplicate-running (reference 8.2) on baseline/99748", () => {
     ]);
   });
 });
+
+describe("issue-7247-nearly-full-disk (reference 8.1 variant C): #99748 does not prevent #7247", () => {
+  const { observation: o } = run("issue-7247-nearly-full-disk");
+
+  it("ends with the fatal on attempt 1's name", () => {
+    expect(o.containerd).toBe("failed");
+    expect(o.error).toBe(
+      'failed to recover state: failed to reserve container name "c_p_default_uid-p_1": name "c_p_default_uid-p_1" is reserved for "p:c#3"',
+    );
+    expect(o.containers.map((c) => [c.id, c.attempt, c.process])).toEqual([
+      ["p:c#2", 0, "exited"],
+      ["p:c#3", 1, "running"],
+      ["p:c#4", 1, "running"],
+    ]);
+  });
+});
+
+describe("exit-code-lost-at-second-restart: the risk of the short-term fix", () => {
+  const codeOfC = (config: string) => run("exit-code-lost-at-second-restart", config).observation.containers[0];
+
+  it("reports c EXITED 0 after the first restart, then 255 after the second, on short-term", () => {
+    const { observation } = run("exit-code-lost-at-second-restart");
+    expect(observation.containers[0]).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 255, process: "exited" });
+    expect(observation.violations).toEqual([
+      { property: "exit-code-preserved", event: 8, message: "container p:c#2 was reported exited with code 0, now with 255: the exit code was lost" },
+    ]);
+  });
+
+  it("loses the code the same way on long-term and enospc-everywhere", () => {
+    expect(codeOfC("long-term/99748")).toMatchObject({ exitCode: 255 });
+    expect(codeOfC("enospc-everywhere/99748")).toMatchObject({ exitCode: 255 });
+  });
+
+  it("loses it on baseline too, but never reported it (the container was skipped), so 255 Unknown is honest", () => {
+    const { observation } = run("exit-code-lost-at-second-restart", "baseline/99748");
+    expect(observation.containers[0]).toMatchObject({ exitCode: 255 });
+    expect(observation.violations.map((v) => v.property)).toEqual(["no-invisible-container"]);
+  });
+
+  it("keeps the real code on keep-task-until-stored: the stopped task is held until the exit is stored", () => {
+    const { observation } = run("exit-code-lost-at-second-restart", "keep-task-until-stored/99748");
+    expect(observation.containers[0]).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 0, process: "exited" });
+    expect(observation.violations).toEqual([]);
+  });
+});
+
+describe("start-failure-forgotten: the state-regression risk of 7d1bc2355", () => {
+  it("reports c EXITED 128 in memory, then CREATED after a restart, on enospc-everywhere", () => {
+    const { observation } = run("start-failure-forgotten");
+    expect(observation.containers[0]).toMatchObject({ state: "CONTAINER_CREATED", process: "none" });
+    expect(observation.violations.map((v) => [v.property, v.event])).toEqual([["no-state-regression", 5]]);
+  });
+
+  it("keeps c CREATED throughout on baseline, where memory and checkpoint fail together", () => {
+    const { observation } = run("start-failure-forgotten", "baseline/99748");
+    expect(observation.containers[0]).toMatchObject({ state: "CONTAINER_CREATED" });
+    expect(observation.violations).toEqual([]);
+  });
+});
