@@ -3,7 +3,7 @@
 // the #7247 fatal names *some* duplicate and *either* holder, because containers load in
 // parallel (errgroup in restart.go), so only the error's kind is compared and the rest is
 // reported as "nondeterministic" (after checking the named duplicate really is one).
-import type { Observation, ObservedContainer, ObservedSandbox } from "../model/observation.ts";
+import type { Observation } from "../model/observation.ts";
 
 export type Verdict = "agree" | "disagree" | "nondeterministic";
 
@@ -90,34 +90,28 @@ function unionIds(a: { id: string }[], b: { id: string }[]): string[] {
   return [...new Set([...a.map((x) => x.id), ...b.map((x) => x.id)])];
 }
 
+/** Each item listed on either side, field by field; an item listed on one side only is one result. */
+function compareListed<T extends { id: string }>(results: FieldResult[], list: string, model: T[], real: T[], keys: readonly (keyof T & string)[]): void {
+  const m = byId(model);
+  const r = byId(real);
+  for (const id of unionIds(model, real)) {
+    const a = m.get(id);
+    const b = r.get(id);
+    if (!a || !b) {
+      field(results, `${list}[${id}]`, a ? "listed" : "absent", b ? "listed" : "absent");
+      continue;
+    }
+    for (const k of keys) field(results, `${list}[${id}].${k}`, a[k], b[k]);
+  }
+}
+
 export function compareObservations(model: Observation, real: Observation): FieldResult[] {
   const results: FieldResult[] = [];
   field(results, "containerd", model.containerd, real.containerd);
   compareError(results, model, real);
 
-  const mc = byId(model.containers);
-  const rc = byId(real.containers);
-  for (const id of unionIds(model.containers, real.containers)) {
-    const m: ObservedContainer | undefined = mc.get(id);
-    const r: ObservedContainer | undefined = rc.get(id);
-    if (!m || !r) {
-      field(results, `containers[${id}]`, m ? "listed" : "absent", r ? "listed" : "absent");
-      continue;
-    }
-    for (const k of ["visible", "state", "exitCode", "process"] as const) field(results, `containers[${id}].${k}`, m[k], r[k]);
-  }
-
-  const ms = byId(model.sandboxes);
-  const rs = byId(real.sandboxes);
-  for (const id of unionIds(model.sandboxes, real.sandboxes)) {
-    const m: ObservedSandbox | undefined = ms.get(id);
-    const r: ObservedSandbox | undefined = rs.get(id);
-    if (!m || !r) {
-      field(results, `sandboxes[${id}]`, m ? "listed" : "absent", r ? "listed" : "absent");
-      continue;
-    }
-    for (const k of ["visible", "state"] as const) field(results, `sandboxes[${id}].${k}`, m[k], r[k]);
-  }
+  compareListed(results, "containers", model.containers, real.containers, ["visible", "state", "exitCode", "process"]);
+  compareListed(results, "sandboxes", model.sandboxes, real.sandboxes, ["visible", "state"]);
 
   const mcalls = new Map(model.calls.map((c) => [c.event, c]));
   const rcalls = new Map(real.calls.map((c) => [c.event, c]));
