@@ -5,6 +5,7 @@ import { registerReplay } from "./commands/replay.ts";
 import { registerReview } from "./commands/review.ts";
 import { registerConformance } from "./commands/conformance.ts";
 import { registerExplore } from "./commands/explore.ts";
+import { registerCheck } from "./commands/check.ts";
 
 const program = new Command()
   .name("restart-sim")
@@ -14,8 +15,15 @@ const program = new Command()
 registerReplay(program);
 registerReview(program);
 registerExplore(program);
+registerCheck(program);
 registerConformance(program);
 for (const command of program.commands) command.exitOverride();
+
+// A reader that goes away (`| head`) ends the output, not the program with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -21,7 +21,7 @@ export function observe(w: World): WorldObservation {
       process: w.shim.processes[facts.id]?.state ?? "none",
     };
   });
-  const sandboxes = w.ledger.sandboxes.map((id): ObservedSandbox => {
+  const sandboxes = w.ledger.sandboxes.map(({ id }): ObservedSandbox => {
     const sandbox = up ? w.cri.sandboxes[id] : undefined;
     return {
       id,

@@ -13,7 +13,7 @@ import { timePasses, taskExited } from "./cri/exit-handler.ts";
 import { visibleContainers } from "./cri/list.ts";
 import { lifecycleRank } from "./status.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
-import { syncPod } from "./kubelet/sync-pod.ts";
+import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
 
 export interface StepResult {
@@ -32,24 +32,26 @@ export interface StepOptions {
 
 export function step(world: World, event: Event, config: Config, options: StepOptions = {}): StepResult {
   const ctx: Ctx = { config, log: options.log === false ? null : [], seen: options.seen ?? null };
+  // The kubelet decides on what it listed before it acts, so its plan is made on the world as
+  // it is, outside the draft; a sync with nothing to do changes nothing.
+  const plan = event.type === "kubelet.sync" ? planSyncPod(world, ctx, event.pod) : null;
+  if (event.type === "kubelet.sync" && plan === null) return { world, log: ctx.log ?? [], call: null };
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
-    call = apply(w, ctx, event);
-    recordReported(w);
+    if (plan) syncPod(w, ctx, plan);
+    else if (event.type !== "kubelet.sync") call = apply(w, ctx, event);
   });
-  return { world: next, log: ctx.log ?? [], call };
+  return { world: recordReported(next), log: ctx.log ?? [], call };
 }
 
-function apply(w: World, ctx: Ctx, e: Event): CallResult | null {
+/** Every event but kubelet.sync, which step() plans first. */
+function apply(w: World, ctx: Ctx, e: Exclude<Event, { type: "kubelet.sync" }>): CallResult | null {
   switch (e.type) {
     case "pod.add":
       addPod(w, ctx, e.pod, e.containers, e.restartPolicy ?? "Always");
       return null;
     case "pod.delete":
       deletePod(w, ctx, e.pod);
-      return null;
-    case "kubelet.sync":
-      syncPod(w, ctx, e.pod);
       return null;
     case "kubelet.gc":
       garbageCollect(w, ctx);
@@ -98,13 +100,24 @@ function apply(w: World, ctx: Ctx, e: Event): CallResult | null {
   }
 }
 
-/** The ledger remembers the furthest lifecycle state and the first exit code the CRI reported. */
-function recordReported(w: World): void {
+/**
+ * The ledger remembers the furthest lifecycle state and the first exit code the CRI reported.
+ * Read on the plain world (fast); a second, small produce only when something is new.
+ */
+function recordReported(w: World): World {
+  const news: { id: string; rank: number; exitCode: number | null }[] = [];
   for (const c of visibleContainers(w)) {
     const rank = lifecycleRank(c.state);
     if (rank === null) continue;
     const reached = w.ledger.reached[c.id];
-    if (reached === undefined || rank > reached) w.ledger.reached[c.id] = rank;
-    if (c.state === "CONTAINER_EXITED") w.ledger.exitCodes[c.id] ??= c.exitCode;
+    const exitCode = c.state === "CONTAINER_EXITED" && w.ledger.exitCodes[c.id] === undefined ? c.exitCode : null;
+    if (reached === undefined || rank > reached || exitCode !== null) news.push({ id: c.id, rank, exitCode });
   }
+  if (news.length === 0) return w;
+  return produce(w, (d) => {
+    for (const { id, rank, exitCode } of news) {
+      d.ledger.reached[id] = Math.max(rank, d.ledger.reached[id] ?? rank);
+      if (exitCode !== null) d.ledger.exitCodes[id] = exitCode;
+    }
+  });
 }

@@ -123,10 +123,16 @@ export interface ContainerFacts {
   attempt: number;
 }
 
+export interface SandboxFacts {
+  id: string;
+  pod: string;
+  attempt: number;
+}
+
 export interface Ledger {
   /** Every container and sandbox ever created successfully, in creation order. */
   containers: ContainerFacts[];
-  sandboxes: string[];
+  sandboxes: SandboxFacts[];
   /** Highest lifecycle rank (CREATED 0 < RUNNING 1 < EXITED 2) the CRI ever reported per container. */
   reached: Record<string, number>;
   /** The exit code the CRI first reported for each container. */

@@ -1,14 +1,11 @@
 // fast-check generators of scenarios over small scopes: 1 to 2 pods, 1 to 3 containers each,
 // and a sequence of commands weighted so that faults land in the windows that matter.
 import fc from "fast-check";
-import type { Command, PodSpec, Scenario } from "./scenario.ts";
-
-const podNames = ["p", "q"];
-const containerNames = ["c", "d", "e"];
+import { containerNames, podSpec, type Command, type PodSpec, type Scenario } from "./scenario.ts";
 
 export const podsArbitrary: fc.Arbitrary<PodSpec[]> = fc
-  .array(fc.integer({ min: 1, max: containerNames.length }), { minLength: 1, maxLength: podNames.length })
-  .map((counts) => counts.map((n, i) => ({ name: podNames[i]!, containers: containerNames.slice(0, n) })));
+  .array(fc.integer({ min: 1, max: containerNames.length }), { minLength: 1, maxLength: 2 })
+  .map((counts) => counts.map((n, i) => podSpec(i, n)));
 
 const one = (command: Command): Command[] => [command];
 const index = fc.nat({ max: 2 });
@@ -26,7 +23,7 @@ const fragment: fc.Arbitrary<Command[]> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Command[]>([{ do: "stop" }, { do: "start" }]) },
   { weight: 2, arbitrary: fc.constant(one({ do: "fill" })) },
   { weight: 2, arbitrary: fc.constant(one({ do: "free" })) },
-  // A nearly full disk: a sandbox takes 2 writes, a create 3, a start or an exit 1.
+  // A nearly full disk: a sandbox takes 3 writes, a create 3, a start 2, an exit 1.
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 6 }).map((writes) => one({ do: "room", writes })) },
   { weight: 1, arbitrary: fc.constantFrom(1, 10, 300).map((seconds) => one({ do: "tick", seconds })) },
   { weight: 1, arbitrary: fc.constant(one({ do: "gc" })) },

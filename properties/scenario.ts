@@ -9,6 +9,15 @@ export interface PodSpec {
   containers: string[];
 }
 
+/** Labels of the pods and containers of generated scopes. */
+export const podNames = ["p", "q", "r"] as const;
+export const containerNames = ["c", "d", "e"] as const;
+
+/** The i-th pod of a scope, with its first n containers. */
+export function podSpec(i: number, n: number): PodSpec {
+  return { name: podNames[i]!, containers: containerNames.slice(0, n) };
+}
+
 export type Command =
   | { do: "sync"; pod: number }
   /** The newest running process of that container of that pod exits. */

@@ -1,17 +1,17 @@
 // restart-sim explore --config C [--runs N] [--seed S] [--property P] [--out DIR] [--json]
 // Random scenarios against one configuration, every property; a violation is shrunk, shown as
 // a timeline, and saved as a trace file that `replay` reproduces exactly.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { loadTrace, resolveConfig, traceFiles } from "../load-trace.ts";
 import { fail, exitCodes } from "../exit.ts";
+import { positiveInt, seedOption } from "../options.ts";
+import { counterexampleTrace } from "../counterexample-trace.ts";
 import { Progress } from "../progress.ts";
 import { formatTimeline } from "../timeline.ts";
+import { saveTrace } from "../save-trace.ts";
 import { replay } from "../../properties/replay.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { ScenarioCache, checkProperty, type CellVerdict } from "../../properties/check-property.ts";
-import type { Trace } from "../../model/trace.ts";
 import type { Config } from "../../model/config.ts";
 
 interface Options {
@@ -21,12 +21,6 @@ interface Options {
   property?: string;
   out: string;
   json?: boolean;
-}
-
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) fail(`${flag}: expected a positive integer, got ${JSON.stringify(text)}`);
-  return n;
 }
 
 export function registerExplore(program: Command): void {
@@ -42,8 +36,7 @@ export function registerExplore(program: Command): void {
     .action((opts: Options) => {
       const config = resolveConfig(opts.config);
       const runs = positiveInt("--runs", opts.runs);
-      const seed = opts.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(opts.seed);
-      if (!Number.isSafeInteger(seed)) fail(`--seed: expected an integer, got ${JSON.stringify(opts.seed)}`);
+      const seed = seedOption(opts.seed, Math.floor(Math.random() * 2 ** 31));
       if (opts.property !== undefined && !properties.includes(opts.property as Property)) {
         fail(`--property: unknown property ${JSON.stringify(opts.property)}; one of ${properties.join(", ")}`);
       }
@@ -54,7 +47,7 @@ export function registerExplore(program: Command): void {
       const results = selected.map((property) => {
         const result = checkProperty(cache, property, { runs, seed, examples, onRun: (n) => progress.update(`${config.name} ${property}: ${n}/${runs}`) });
         progress.done(`${config.name} ${property}: ${result.verdict === "holds" ? `holds after ${result.runs} scenarios` : "violated"}`);
-        return { result, saved: result.verdict === "violated" ? save(opts.out, config, seed, result) : null };
+        return { result, saved: result.verdict === "violated" ? save(opts.out, config, result) : null };
       });
       if (opts.json) {
         console.log(JSON.stringify({ config: config.name, seed, runs, results: results.map(({ result, saved }) => ({ ...result, trace: saved })) }, null, 2));
@@ -66,19 +59,10 @@ export function registerExplore(program: Command): void {
     });
 }
 
-function save(dir: string, config: Config, seed: number, result: Extract<CellVerdict, { verdict: "violated" }>): string {
+function save(dir: string, config: Config, result: Extract<CellVerdict, { verdict: "violated" }>): string {
   const c = result.counterexample;
-  const origin = c.trace ? `the known trace ${c.trace}` : `restart-sim explore --config ${config.name} --seed ${c.seed} (path ${c.path})`;
-  const trace: Trace = {
-    name: `${config.name.replace("/", "-")}-${result.property}`,
-    description: `Shortest counterexample of ${result.property} on ${config.name}, found by ${origin}: ${c.message}`,
-    config: config.name,
-    events: c.events,
-  };
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${trace.name}.json`);
-  writeFileSync(path, `${JSON.stringify(trace, null, 2)}\n`);
-  return path;
+  const trace = counterexampleTrace(config.name, result.property, c, `restart-sim explore --config ${config.name} --seed ${c.seed}`);
+  return saveTrace(dir, trace);
 }
 
 function print(config: Config, result: CellVerdict, saved: string | null): void {

@@ -38,6 +38,6 @@ export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): Ca
   w.metadata.sandboxes[id] = { id, name, pod, attempt, createdAt: now(w) };
   say(ctx, "cri", `add sandbox record ${id} (${name})`, "metadata");
   w.cri.sandboxes[id] = { id, state: "READY" };
-  w.ledger.sandboxes.push(id);
+  w.ledger.sandboxes.push({ id, pod, attempt });
   return ok;
 }

@@ -2,24 +2,37 @@
 import type { World } from "../world.ts";
 import { say, type Ctx } from "../log.ts";
 import { cri } from "../cri/api.ts";
-import { computePodActions } from "./compute-pod-actions.ts";
+import { computePodActions, type PodActions } from "./compute-pod-actions.ts";
 import { findContainerStatusByName, getPodStatus, type PodStatus } from "./pod-status.ts";
 
-export function syncPod(w: World, ctx: Ctx, podName: string): void {
+/** What one SyncPod decided, from what the kubelet listed before acting. */
+export interface SyncPlan {
+  podName: string;
+  status: PodStatus;
+  /** null: the pod is deleted and is only killed. */
+  actions: PodActions | null;
+}
+
+/**
+ * The deciding half of SyncPod: relist and computePodActions. It reads the world as the sync
+ * found it, so it runs on the plain world before any change; null when there is nothing to do.
+ */
+export function planSyncPod(w: World, ctx: Ctx, podName: string): SyncPlan | null {
   const pod = w.kubelet.pods[podName];
   if (!pod) {
     say(ctx, "kubelet", `no pod ${podName}`);
-    return;
+    return null;
   }
   // The PLEG relist and GetPodStatus fail while the runtime is down: nothing is decided.
   if (w.cri.phase !== "up") {
     say(ctx, "kubelet", `sync ${podName}: runtime unavailable, sync skipped`);
-    return;
+    return null;
   }
   const status = getPodStatus(w, podName);
   if (pod.deleted) {
-    killPod(w, ctx, status);
-    return;
+    const alive = status.containers.some((c) => c.state === "CONTAINER_RUNNING") || status.sandboxes.some((s) => s.state === "SANDBOX_READY");
+    if (!alive) say(ctx, "kubelet", `sync ${podName}: deleted pod already stopped`);
+    return alive ? { podName, status, actions: null } : null;
   }
   const actions = computePodActions(pod, status);
   say(
@@ -28,6 +41,17 @@ export function syncPod(w: World, ctx: Ctx, podName: string): void {
     `sync ${podName}: ${actions.createSandbox !== null ? `new sandbox attempt ${actions.createSandbox}, ` : ""}` +
       `start [${actions.containersToStart.join(", ")}]${actions.containersToKill.length ? `, kill [${actions.containersToKill.join(", ")}]` : ""}`,
   );
+  const idle = !actions.killPod && actions.containersToKill.length === 0 && actions.containersToStart.length === 0;
+  return idle ? null : { podName, status, actions };
+}
+
+/** The acting half of SyncPod: kill, create the sandbox, start containers. */
+export function syncPod(w: World, ctx: Ctx, plan: SyncPlan): void {
+  const { podName, status, actions } = plan;
+  if (!actions) {
+    killPod(w, ctx, status);
+    return;
+  }
   if (actions.killPod && !killPod(w, ctx, status)) return;
   for (const id of actions.containersToKill) if (!cri.stopContainer(w, ctx, id).ok) return;
   let sandboxId = actions.sandboxId;

@@ -1,0 +1,98 @@
+// restart-sim check --config C --depth D [--pods P --containers K] [--max-states N]
+// Breadth-first over every event sequence of a small scope: either no safety property is
+// violated up to depth D, or the shortest counterexample, saved as a replayable trace.
+import type { Command } from "commander";
+import { setAutoFreeze } from "immer";
+import { resolveConfig } from "../load-trace.ts";
+import { fail, exitCodes } from "../exit.ts";
+import { Progress } from "../progress.ts";
+import { formatTimeline } from "../timeline.ts";
+import { saveTrace } from "../save-trace.ts";
+import { replay } from "../../properties/replay.ts";
+import { safetyProperties, type SafetyProperty } from "../../properties/invariants.ts";
+import { checkExhaustive } from "../../properties/exhaustive.ts";
+
+interface Options {
+  config: string;
+  depth: string;
+  pods: string;
+  containers: string;
+  maxStates: string;
+  property?: string;
+  symmetry: boolean;
+  out: string;
+  json?: boolean;
+}
+
+function intIn(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("exhaustive bounded check: every event sequence of a small scope up to a depth; exit 1 with the shortest counterexample")
+    .option("--config <config>", "configuration <containerd-variant>/<kubelet-variant>", "baseline/99748")
+    .requiredOption("--depth <d>", "events after the pods are added")
+    .option("--pods <p>", "pods in the scope", "1")
+    .option("--containers <k>", "containers per pod", "1")
+    .option("--max-states <n>", "stop cleanly after this many distinct states", "1000000")
+    .option("--property <p>", "only this safety property")
+    .option("--no-symmetry", "do not merge states that differ only by the labels of their pods")
+    .option("--out <dir>", "where a counterexample trace is written", "explored")
+    .option("--json", "print the result as JSON")
+    .action((opts: Options) => {
+      const config = resolveConfig(opts.config);
+      const depth = intIn("--depth", opts.depth, 0, 1000);
+      const scope = { pods: intIn("--pods", opts.pods, 0, 3), containers: intIn("--containers", opts.containers, 1, 3) };
+      const maxStates = intIn("--max-states", opts.maxStates, 1, 50_000_000);
+      if (opts.property !== undefined && !safetyProperties.includes(opts.property as SafetyProperty)) {
+        fail(`--property: not a safety property: ${JSON.stringify(opts.property)}; one of ${safetyProperties.join(", ")}`);
+      }
+      // Outside tests the worlds need not be frozen: the model never mutates them anyway.
+      setAutoFreeze(false);
+      const progress = new Progress(opts.json);
+      const started = Date.now();
+      const result = checkExhaustive(config, scope, {
+        depth,
+        maxStates,
+        symmetry: opts.symmetry,
+        ...(opts.property ? { properties: [opts.property as SafetyProperty] } : {}),
+        onProgress: (p) => progress.update(`${config.name}: depth ${p.depth}/${depth}, ${p.states} states, ${p.transitions} transitions`),
+      });
+      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      progress.done(`${config.name}: ${result.states} states in ${seconds.toFixed(1)} s`);
+      const scopeText = `${scope.pods} pod(s) x ${scope.containers} container(s)`;
+      const saved = result.violation
+        ? saveTrace(opts.out, {
+            name: `check-${config.name.replace("/", "-")}-${result.violation.property}`,
+            description: `Shortest counterexample of ${result.violation.property} on ${config.name} in scope ${scopeText}, found by restart-sim check (breadth-first): ${result.violation.message}`,
+            config: config.name,
+            events: result.violation.events,
+          })
+        : null;
+      const statesPerSecond = Math.round(result.states / seconds);
+      if (opts.json) {
+        console.log(JSON.stringify({ config: config.name, depth, symmetry: opts.symmetry, ...result, seconds, statesPerSecond, trace: saved }, null, 2));
+      } else {
+        console.log(`check ${config.name}, scope ${scopeText}, depth ${depth}, symmetry ${opts.symmetry ? "on" : "off"}`);
+        console.log(`  distinct states ${result.states}, transitions ${result.transitions}, depth reached ${result.depthReached}, ${statesPerSecond} states/s`);
+        if (opts.symmetry) {
+          console.log(`  symmetry: ${result.statesWithoutSymmetry} states without it, ${(result.statesWithoutSymmetry / result.states).toFixed(1)}x fewer with it`);
+        }
+        if (result.violation) {
+          const v = result.violation;
+          console.log(`\n${v.property} VIOLATED after ${v.events.length} events: ${v.message}`);
+          console.log(formatTimeline(replay(v.events, config).timeline).replace(/^/gm, "  "));
+          console.log(`  saved: ${saved}; replay it with: restart-sim replay ${saved}`);
+        } else if (result.complete) {
+          console.log(`\nno violation up to depth ${depth} in scope ${scopeText}`);
+        } else {
+          console.log(`\nstopped at --max-states ${maxStates}: no violation up to depth ${result.depthReached} in scope ${scopeText}`);
+        }
+      }
+      process.exitCode = result.violation ? exitCodes.violated : exitCodes.holds;
+    });
+}

@@ -1,0 +1,67 @@
+// The exhaustive checker: state counts that can be worked out by hand, the symmetry
+// arithmetic against a run without it, shortest counterexamples, and our proposal's proof.
+import { describe, expect, it } from "vitest";
+import { configOrThrow } from "../model/config.ts";
+import { checkExhaustive, type ExhaustiveOptions, type Scope } from "./exhaustive.ts";
+import { ScenarioCache, checkProperty } from "./check-property.ts";
+import { replay } from "./replay.ts";
+
+const options = (depth: number, more: Partial<ExhaustiveOptions> = {}): ExhaustiveOptions => ({ depth, maxStates: 1_000_000, symmetry: true, ...more });
+const check = (config: string, scope: Scope, o: ExhaustiveOptions) => checkExhaustive(configOrThrow(config), scope, o);
+
+describe("state counts worked out by hand", () => {
+  it("with no pods the world is containerd up or down x the disk with room, full or one write left: 6 states", () => {
+    const r = check("baseline/99748", { pods: 0, containers: 1 }, options(6));
+    expect(r.states).toBe(6);
+    expect(r.complete).toBe(true);
+  });
+
+  it("one pod, one container, one event: the start state, a sync (sandbox + c running), containerd down, disk full, one write left: 5", () => {
+    expect(check("baseline/99748", { pods: 1, containers: 1 }, options(1)).states).toBe(5);
+  });
+});
+
+describe("symmetry", () => {
+  it("stores fewer states and says exactly how many a run without it stores", () => {
+    // A configuration with no violation, so that both searches run to the same depth.
+    const scope = { pods: 2, containers: 2 };
+    const merged = check("keep-task-until-stored/99748", scope, options(5));
+    const plain = check("keep-task-until-stored/99748", scope, options(5, { symmetry: false }));
+    expect(merged.states).toBeLessThan(plain.states);
+    expect(merged.statesWithoutSymmetry).toBe(plain.states);
+  });
+
+  it("finds the same verdict with and without it", () => {
+    const scope = { pods: 2, containers: 1 };
+    const merged = check("baseline/pre-99748", scope, options(9, { properties: ["recovery-succeeds"] }));
+    const plain = check("baseline/pre-99748", scope, options(9, { symmetry: false, properties: ["recovery-succeeds"] }));
+    expect(merged.violation?.events.length).toBe(plain.violation?.events.length);
+  });
+});
+
+describe("shortest counterexamples", () => {
+  it("finds #7247 on baseline/pre-99748 in 9 events, no longer than what explore shrinks to", () => {
+    const r = check("baseline/pre-99748", { pods: 1, containers: 1 }, options(10, { properties: ["recovery-succeeds"] }));
+    expect(r.violation?.property).toBe("recovery-succeeds");
+    expect(r.violation!.events).toHaveLength(9);
+    const explored = checkProperty(new ScenarioCache(configOrThrow("baseline/pre-99748")), "recovery-succeeds", { runs: 1000, seed: 1 });
+    expect(explored.verdict).toBe("violated");
+    if (explored.verdict === "violated") expect(r.violation!.events.length).toBeLessThanOrEqual(explored.counterexample.events.length);
+    const replayed = replay(r.violation!.events, configOrThrow("baseline/pre-99748")).observation;
+    expect(replayed.containerd).toBe("failed");
+  });
+
+  it("finds #7247 on baseline/99748 through a nearly full disk in 11 events", () => {
+    const r = check("baseline/99748", { pods: 1, containers: 1 }, options(12, { properties: ["recovery-succeeds"] }));
+    expect(r.violation!.events).toHaveLength(11);
+  });
+});
+
+describe("our proposal, keep-task-until-stored", () => {
+  it.each(["pre-99748", "99748"])("holds every safety property up to depth 10 with 1 pod x 2 containers (kubelet %s)", (kubelet) => {
+    const r = check(`keep-task-until-stored/${kubelet}`, { pods: 1, containers: 2 }, options(10));
+    expect(r.violation).toBeNull();
+    expect(r.complete).toBe(true);
+    expect(r.states).toBeGreaterThan(1000);
+  });
+});
