@@ -19,8 +19,8 @@ export interface RealTrace {
   events: Event[];
 }
 
-/** Event types the real daemon cannot run: no real kubelet here, no partial disk. */
-const unsupportedTypes = new Set(["pod.add", "pod.delete", "kubelet.sync", "kubelet.gc", "disk.room"]);
+/** Event types the real daemon cannot run: no real kubelet here, no partial disk, no hanging storage. */
+const unsupportedTypes = new Set(["pod.add", "pod.delete", "kubelet.sync", "kubelet.gc", "disk.room", "storage.hang", "storage.resume"]);
 
 export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string }[] {
   return trace.events.flatMap((e, index) => (unsupportedTypes.has(e.type) ? [{ index, type: e.type }] : []));

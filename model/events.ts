@@ -42,6 +42,13 @@ export const eventSchemas = {
   // Added: a nearly full disk. The next `writes` writes succeed, every later one fails with
   // ENOSPC until disk.free (reference section 8.1 variant C: some loads succeed, some fail).
   "disk.room": z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
+  // Added: the storage CreateContainer and RunPodSandbox wait on (snapshotter, volume mounts)
+  // stops answering: from now on such a call reserves its name and then waits (#4604, #13867).
+  "storage.hang": z.strictObject({ type: z.literal("storage.hang") }),
+  // Added: the storage answers again: new calls go through; the calls already waiting finish
+  // now ("finish", a slow call that returns late) or never return ("stuck", a stat blocked for
+  // good on a dead mount: only a containerd restart ends them).
+  "storage.resume": z.strictObject({ type: z.literal("storage.resume"), waiting: z.enum(["finish", "stuck"]).optional() }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).
   "clock.tick": z.strictObject({ type: z.literal("clock.tick"), seconds: z.number().int().min(1) }),

@@ -22,6 +22,7 @@ export const situations = [
   "status write failed at create",
   "status write failed at start",
   "status write failed at exit",
+  "create refused by a call in flight",
 ] as const;
 export type Situation = (typeof situations)[number];
 

@@ -9,12 +9,15 @@ import { say, type Ctx, type LogLine, type Situation } from "./log.ts";
 import { cri } from "./cri/api.ts";
 import type { CallResult } from "./cri/call.ts";
 import { startContainerd, stopContainerd } from "./cri/recover.ts";
-import { timePasses, taskExited } from "./cri/exit-handler.ts";
+import { taskExited } from "./cri/exit-handler.ts";
+import { timePasses } from "./cri/timers.ts";
 import { visibleContainers } from "./cri/list.ts";
 import { lifecycleRank } from "./status.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
 import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
+import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
+import { hangStorage, resumeStorage } from "./cri/storage.ts";
 
 export interface StepResult {
   world: World;
@@ -76,6 +79,7 @@ function apply(w: World, ctx: Ctx, e: Exclude<Event, { type: "kubelet.sync" }>):
       return null;
     case "containerd.stop":
       stopContainerd(w, ctx);
+      runtimeGone(w, ctx);
       return null;
     case "containerd.start":
       startContainerd(w, ctx, e.order);
@@ -91,6 +95,12 @@ function apply(w: World, ctx: Ctx, e: Exclude<Event, { type: "kubelet.sync" }>):
     case "disk.room":
       w.disk.room = e.writes;
       say(ctx, "disk", `nearly full: room for ${e.writes} more write(s)`);
+      return null;
+    case "storage.hang":
+      hangStorage(w, ctx);
+      return null;
+    case "storage.resume":
+      for (const returned of resumeStorage(w, ctx, e.waiting ?? "finish")) callReturned(w, ctx, returned);
       return null;
     case "clock.tick":
       w.clock.seconds += e.seconds;

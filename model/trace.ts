@@ -54,7 +54,7 @@ export function parseTrace(text: string): TraceResult {
 }
 
 /** Every id an event refers to must be created by an earlier event, and created only once. */
-function checkIds(events: Event[]): string | null {
+export function checkIds(events: readonly Event[]): string | null {
   const created = new Set<string>();
   const pods = new Set<string>();
   let synced = false;

@@ -9,6 +9,8 @@ export interface Disk {
   room: number | null;
   /** <root>/io.containerd.grpc.v1.cri/containers/<id>/status, by container id (store/container/status.go). */
   checkpoints: Record<string, Status>;
+  /** The storage create calls wait on (snapshotter, volume mounts) does not answer. */
+  hung: boolean;
 }
 
 /** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
@@ -98,6 +100,28 @@ export interface Cri {
   containerNames: Record<string, string>;
   sandboxNames: Record<string, string>;
   backoff: BackoffEntry[];
+  /** CreateContainer / RunPodSandbox calls that reserved their name and wait on the storage. */
+  inFlight: InFlightCall[];
+}
+
+/** A create call still running inside containerd: it holds its name until it ends. */
+export interface InFlightCall {
+  /** The id the call will create (containerd generated it before reserving the name). */
+  id: string;
+  kind: "createContainer" | "runPodSandbox";
+  /** The CRI-internal name it reserved. */
+  name: string;
+  /** The request, to finish the call with, and for a retry to recognise it. */
+  sandboxId: string;
+  pod: string;
+  containerName: string;
+  attempt: number;
+  /** Logical seconds when it began. */
+  since: number;
+  /** It will never return (blocked for good); only a containerd restart ends it. */
+  stuck: boolean;
+  /** Its caller gave up and the variant released its name: its late work is rolled back. */
+  canceled: boolean;
 }
 
 export interface Pod {
@@ -112,6 +136,12 @@ export interface Kubelet {
   pods: Record<string, Pod>;
   /** <podLogsDir>/<ns>_<pod>_<uid>/<container>/N.log files that exist, by pod then container name. */
   logs: Record<string, Record<string, number[]>>;
+  /** A pod worker blocked on a CRI call: which call, and when its deadline passes (logical seconds). */
+  waiting: Record<string, { call: string; container: string | null; attempt: number; deadline: number }>;
+  /** By "pod/container": the last CreateContainer failed with "name is reserved" for this holder. */
+  refused: Record<string, { name: string; holder: string }>;
+  /** By "pod/container": the attempt whose CreateContainer passed the kubelet's deadline. */
+  timedOut: Record<string, number>;
 }
 
 /** What an outside observer recorded; used for observations and history-based properties. */
@@ -154,15 +184,20 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, checkpoints: {} },
+    disk: { room: null, checkpoints: {}, hung: false },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
-    cri: { phase: "up", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] },
-    kubelet: { pods: {}, logs: {} },
+    cri: emptyCri("up"),
+    kubelet: { pods: {}, logs: {}, waiting: {}, refused: {}, timedOut: {} },
     ledger: { containers: [], sandboxes: [], reached: {}, exitCodes: {} },
     clock: { stamp: 0, seconds: 0 },
     nextId: 1,
   };
+}
+
+/** The CRI plugin's memory as a start (or a stop) leaves it: nothing in it. */
+export function emptyCri(phase: Cri["phase"], error: string | null = null): Cri {
+  return { phase, error, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [], inFlight: [] };
 }
 
 /** time.Now() for the model: a strictly increasing logical timestamp. */

@@ -1,10 +1,24 @@
 // The result of one CRI call, as the kubelet (or a trace) sees it.
-export type CallResult = { ok: true } | { ok: false; error: string };
+export type CallResult =
+  | { ok: true }
+  | {
+      ok: false;
+      error: string;
+      /** The call did not return: it is still running inside containerd, as this in-flight call. */
+      pending?: string;
+      /** The name was reserved for another id. */
+      conflict?: { name: string; holder: string };
+    };
 
 export const ok: CallResult = { ok: true };
 
-export function failed(error: string): CallResult {
-  return { ok: false, error };
+export function failed(error: string, more: { conflict?: { name: string; holder: string } } = {}): CallResult {
+  return { ok: false, error, ...more };
+}
+
+/** What the caller sees of a call that outlives its deadline: the call itself goes on. */
+export function pending(call: string): CallResult {
+  return { ok: false, error: "rpc error: code = DeadlineExceeded desc = context deadline exceeded", pending: call };
 }
 
 /** containerStore.Get / sandboxStore.Get miss, as the CRI handlers wrap it. */

@@ -5,9 +5,10 @@ import { makeContainerName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
 import { boltWrite, containerRootDir, mkdirAll } from "../disk.ts";
 import { lookupTask } from "../shim.ts";
-import { containerdLog, say, type Ctx } from "../log.ts";
+import { containerdLog, reached, say, type Ctx } from "../log.ts";
 import { storeStatusAtCreate } from "./status-store.ts";
 import { failed, ok, type CallResult } from "./call.ts";
+import { beginInFlight, joinInFlight } from "./in-flight.ts";
 
 export interface CreateContainerRequest {
   id: string;
@@ -29,17 +30,32 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
   const name = makeContainerName(req.name, sandbox.pod, req.attempt);
   const reserved = reserve(w.cri.containerNames, name, id);
   if (!reserved.ok) {
+    const holder = w.cri.containerNames[name];
+    const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "createContainer", sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt });
+    if (joined) return joined;
+    if (w.cri.inFlight.some((c) => c.id === holder)) reached(ctx, "create refused by a call in flight");
     containerdLog(ctx, "warn", "possible concurrent CreateContainer request", reserved.error);
     return failed(
       `failed to reserve container name ${JSON.stringify(name)}; check if another CreateContainer request is in progress: ${reserved.error}`,
+      holder === undefined ? {} : { conflict: { name, holder } },
     );
   }
-  // From here on every failure releases the name (deferred ReleaseByName) and rolls back.
+  // The slow part (snapshot prepare, volume stats) waits while the storage hangs.
+  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "createContainer", name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt });
+  return finishCreateContainer(w, ctx, req, name);
+}
+
+/** The rest of CreateContainer once its name is reserved: every failure releases the name. */
+export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRequest, name: string): CallResult {
+  const { id, sandboxId } = req;
+  const pod = w.metadata.sandboxes[sandboxId]?.pod;
+  // The deferred ReleaseByName and rollback of container_create.go.
   const rollback = (error: string): CallResult => {
     releaseByName(w.cri.containerNames, name);
     say(ctx, "cri", `CreateContainer ${id} rolled back, name ${name} released`);
     return failed(error);
   };
+  if (pod === undefined) return rollback(`failed to find sandbox id ${JSON.stringify(sandboxId)}: not found`);
   // container_create.go:createContainer: MkdirAll(containerRootDir).
   const dir = mkdirAll(w, ctx, containerRootDir(id));
   if (!dir.ok) return rollback(`failed to create container root directory ${JSON.stringify(containerRootDir(id))}: ${dir.error}`);
@@ -48,7 +64,7 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
   const bolt = boltWrite(w, ctx);
   if (!bolt.ok) return rollback(`failed to create containerd container: ${bolt.error}`);
   const createdAt = now(w);
-  w.metadata.containers[id] = { id, name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt, createdAt };
+  w.metadata.containers[id] = { id, name, sandboxId, pod, containerName: req.name, attempt: req.attempt, createdAt };
   say(ctx, "cri", `add container record ${id} (${name})`, "metadata");
   // containerstore.NewContainer(WithStatus): StoreStatus of the CREATED status.
   const status = { createdAt, startedAt: 0, finishedAt: 0, exitCode: 0, reason: "" };
@@ -60,6 +76,6 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
     return rollback(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
   }
   w.cri.containers[id] = { id, status, unknown: false, exitMonitor: false };
-  w.ledger.containers.push({ id, pod: sandbox.pod, sandboxId, name: req.name, attempt: req.attempt });
+  w.ledger.containers.push({ id, pod, sandboxId, name: req.name, attempt: req.attempt });
   return ok;
 }

@@ -93,15 +93,8 @@ function enqueueBackoff(w: World, ctx: Ctx, id: string, exit: TaskExit): void {
   say(ctx, "cri", `exit of ${id} queued for back-off retry in ${backoffFirstSeconds}s`);
 }
 
-/** Time passes: the back-off loop retries what is due, and memory-only statuses are rewritten. */
-export function timePasses(w: World, ctx: Ctx): void {
-  if (w.cri.phase !== "up") return;
-  retryDueExits(w, ctx);
-  if (ctx.config.containerd.rewriteMemoryOnlyStatus) rewriteMemoryOnlyStatuses(w, ctx);
-}
-
 /** events/events.go: the back-off loop retries every queued exit whose time has come. */
-function retryDueExits(w: World, ctx: Ctx): void {
+export function retryDueExits(w: World, ctx: Ctx): void {
   for (const entry of [...w.cri.backoff]) {
     if (entry.due > w.clock.seconds) continue;
     const handled = handleContainerExit(w, ctx, entry.id, entry);
@@ -124,7 +117,7 @@ function retryDueExits(w: World, ctx: Ctx): void {
 }
 
 /** Statuses held only in memory are stored again; a stopped task held for one is then deleted. */
-function rewriteMemoryOnlyStatuses(w: World, ctx: Ctx): void {
+export function rewriteMemoryOnlyStatuses(w: World, ctx: Ctx): void {
   for (const id of Object.keys(w.cri.containers)) {
     if (statusIsStored(w, ctx, id)) continue;
     if (!rewriteMemoryOnlyStatus(w, ctx, id).ok) continue;

@@ -2,7 +2,7 @@
 // (internal/cri/server/restart.go); an error is fatal for the whole daemon
 // (plugins/cri/cri.go: log.Fatal "Failed to run CRI service").
 import type { World, ContainerRecord } from "../world.ts";
-import { now } from "../world.ts";
+import { emptyCri, now } from "../world.ts";
 import { reserve } from "../registrar.ts";
 import { deleteCheckpoint } from "../disk.ts";
 import { deleteTask, lookupTask } from "../shim.ts";
@@ -16,8 +16,8 @@ export function stopContainerd(w: World, ctx: Ctx): void {
     say(ctx, "cri", "containerd is not running");
     return;
   }
-  w.cri = { phase: "down", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] };
-  say(ctx, "cri", "containerd stopped; CRI store, name indexes and exit back-off queue lost; shims keep running");
+  w.cri = emptyCri("down");
+  say(ctx, "cri", "containerd stopped; CRI store, name indexes, exit back-off queue and calls in flight lost; shims keep running");
 }
 
 /** containerd starts: service.go:Run -> recover(). */
@@ -26,7 +26,7 @@ export function startContainerd(w: World, ctx: Ctx, order: readonly string[] | u
     say(ctx, "cri", "containerd is already running");
     return;
   }
-  w.cri = { phase: "up", error: null, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] };
+  w.cri = emptyCri("up");
   const error = recover(w, ctx, order ?? []);
   if (error === null) {
     say(ctx, "cri", "CRI plugin initialized");
@@ -34,7 +34,7 @@ export function startContainerd(w: World, ctx: Ctx, order: readonly string[] | u
   }
   const fatal = `failed to recover state: ${error}`;
   containerdLog(ctx, "fatal", "Failed to run CRI service", fatal);
-  w.cri = { phase: "failed", error: fatal, containers: {}, sandboxes: {}, containerNames: {}, sandboxNames: {}, backoff: [] };
+  w.cri = emptyCri("failed", fatal);
 }
 
 /** restart.go:recover. Returns the error that makes it fail, or null. */

@@ -7,6 +7,7 @@ import { boltWrite, mkdirAll, sandboxRootDir } from "../disk.ts";
 import { createTask, startTask } from "../shim.ts";
 import { say, type Ctx } from "../log.ts";
 import { failed, ok, type CallResult } from "./call.ts";
+import { beginInFlight, joinInFlight } from "./in-flight.ts";
 
 export interface RunPodSandboxRequest {
   id: string;
@@ -19,7 +20,20 @@ export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): Ca
   const name = makeSandboxName(pod, attempt);
   // sandbox_run.go: sandboxNameIndex.Reserve first.
   const reserved = reserve(w.cri.sandboxNames, name, id);
-  if (!reserved.ok) return failed(`failed to reserve sandbox name ${JSON.stringify(name)}: ${reserved.error}`);
+  if (!reserved.ok) {
+    const holder = w.cri.sandboxNames[name];
+    const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "runPodSandbox", sandboxId: id, pod, containerName: "", attempt });
+    if (joined) return joined;
+    return failed(`failed to reserve sandbox name ${JSON.stringify(name)}: ${reserved.error}`, holder === undefined ? {} : { conflict: { name, holder } });
+  }
+  // The slow part (pause image snapshot, network setup) waits while the storage hangs.
+  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "runPodSandbox", name, sandboxId: id, pod, containerName: "", attempt });
+  return finishRunPodSandbox(w, ctx, req, name);
+}
+
+/** The rest of RunPodSandbox once its name is reserved: every failure releases the name. */
+export function finishRunPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest, name: string): CallResult {
+  const { id, pod, attempt } = req;
   const rollback = (error: string): CallResult => {
     releaseByName(w.cri.sandboxNames, name);
     say(ctx, "cri", `RunPodSandbox ${id} rolled back, name ${name} released`);

@@ -4,10 +4,13 @@ import { say, type Ctx } from "../log.ts";
 import { cri } from "../cri/api.ts";
 import { computePodActions, type PodActions } from "./compute-pod-actions.ts";
 import { findContainerStatusByName, getPodStatus, type PodStatus } from "./pod-status.ts";
+import { giveUp, noteCreate, pastTimedOut, waitOn } from "./pod-worker.ts";
 
 /** What one SyncPod decided, from what the kubelet listed before acting. */
 export interface SyncPlan {
   podName: string;
+  /** The call the pod worker waited on passed its deadline: the kubelet gives up on it first. */
+  gaveUp: boolean;
   status: PodStatus;
   /** null: the pod is deleted and is only killed. */
   actions: PodActions | null;
@@ -23,6 +26,13 @@ export function planSyncPod(w: World, ctx: Ctx, podName: string): SyncPlan | nul
     say(ctx, "kubelet", `no pod ${podName}`);
     return null;
   }
+  // A pod worker blocked on a call does not sync again before the call's deadline.
+  const wait = w.kubelet.waiting[podName];
+  if (wait && w.clock.seconds < wait.deadline) {
+    say(ctx, "kubelet", `sync ${podName}: pod worker still waits on ${wait.call}`);
+    return null;
+  }
+  const gaveUp = wait !== undefined;
   // The PLEG relist and GetPodStatus fail while the runtime is down: nothing is decided.
   if (w.cri.phase !== "up") {
     say(ctx, "kubelet", `sync ${podName}: runtime unavailable, sync skipped`);
@@ -32,7 +42,7 @@ export function planSyncPod(w: World, ctx: Ctx, podName: string): SyncPlan | nul
   if (pod.deleted) {
     const alive = status.containers.some((c) => c.state === "CONTAINER_RUNNING") || status.sandboxes.some((s) => s.state === "SANDBOX_READY");
     if (!alive) say(ctx, "kubelet", `sync ${podName}: deleted pod already stopped`);
-    return alive ? { podName, status, actions: null } : null;
+    return alive || gaveUp ? { podName, gaveUp, status, actions: null } : null;
   }
   const actions = computePodActions(pod, status);
   say(
@@ -41,13 +51,14 @@ export function planSyncPod(w: World, ctx: Ctx, podName: string): SyncPlan | nul
     `sync ${podName}: ${actions.createSandbox !== null ? `new sandbox attempt ${actions.createSandbox}, ` : ""}` +
       `start [${actions.containersToStart.join(", ")}]${actions.containersToKill.length ? `, kill [${actions.containersToKill.join(", ")}]` : ""}`,
   );
-  const idle = !actions.killPod && actions.containersToKill.length === 0 && actions.containersToStart.length === 0;
-  return idle ? null : { podName, status, actions };
+  const idle = !gaveUp && !actions.killPod && actions.containersToKill.length === 0 && actions.containersToStart.length === 0;
+  return idle ? null : { podName, gaveUp, status, actions };
 }
 
 /** The acting half of SyncPod: kill, create the sandbox, start containers. */
 export function syncPod(w: World, ctx: Ctx, plan: SyncPlan): void {
   const { podName, status, actions } = plan;
+  if (plan.gaveUp) giveUp(w, ctx, podName);
   if (!actions) {
     killPod(w, ctx, status);
     return;
@@ -57,11 +68,15 @@ export function syncPod(w: World, ctx: Ctx, plan: SyncPlan): void {
   let sandboxId = actions.sandboxId;
   if (actions.createSandbox !== null) {
     const id = `${podName}#${w.nextId++}`;
-    if (!cri.runPodSandbox(w, ctx, { id, pod: podName, attempt: actions.createSandbox }).ok) return;
+    const attempt = pastTimedOut(w, ctx, podName, null, actions.createSandbox);
+    const created = cri.runPodSandbox(w, ctx, { id, pod: podName, attempt });
+    noteCreate(w, podName, null, created);
+    if (!created.ok && created.pending) waitOn(w, ctx, podName, null, attempt, created.pending);
+    if (!created.ok) return;
     sandboxId = id;
   }
   if (sandboxId === null) return;
-  for (const name of actions.containersToStart) startContainer(w, ctx, status, podName, name, sandboxId);
+  for (const name of actions.containersToStart) if (startContainer(w, ctx, status, podName, name, sandboxId) === "blocked") return;
 }
 
 /** kuberuntime_manager.go:killPodWithSyncResult: stop every visible running container, then every sandbox. */
@@ -76,15 +91,26 @@ function killPod(w: World, ctx: Ctx, status: PodStatus): boolean {
 /**
  * kuberuntime_container.go:startContainer: restartCount is the newest visible container's
  * + 1, else the kubelet variant's rule; a CreateContainerError or RunContainerError ends
- * this container's start and is retried at the next sync with the same attempt.
+ * this container's start and is retried at the next sync with the same attempt. A create that
+ * does not return blocks the pod worker: "blocked".
  */
-function startContainer(w: World, ctx: Ctx, status: PodStatus, pod: string, name: string, sandboxId: string): void {
-  const newest = findContainerStatusByName(status, name);
-  const attempt = newest ? newest.attempt + 1 : ctx.config.kubelet.restartCountWhenNoneVisible(w.kubelet.logs[pod]?.[name] ?? []);
+function startContainer(w: World, ctx: Ctx, status: PodStatus, pod: string, name: string, sandboxId: string): "blocked" | "done" {
+  const attempt = restartCount(w, ctx, status, pod, name);
   const id = `${pod}:${name}#${w.nextId++}`;
-  if (!cri.createContainer(w, ctx, { id, sandboxId, name, attempt }).ok) {
-    say(ctx, "kubelet", `CreateContainerError for ${name}, retried at the next sync`);
-    return;
+  const created = cri.createContainer(w, ctx, { id, sandboxId, name, attempt });
+  noteCreate(w, pod, name, created);
+  if (!created.ok && created.pending) {
+    waitOn(w, ctx, pod, name, attempt, created.pending);
+    return "blocked";
   }
-  if (!cri.startContainer(w, ctx, id).ok) say(ctx, "kubelet", `RunContainerError for ${name}`);
+  if (!created.ok) say(ctx, "kubelet", `CreateContainerError for ${name}, retried at the next sync`);
+  else if (!cri.startContainer(w, ctx, id).ok) say(ctx, "kubelet", `RunContainerError for ${name}`);
+  return "done";
+}
+
+/** The attempt of a new container: newest visible + 1, else the variant's N.log rule; past a timed-out attempt if the variant says so. */
+function restartCount(w: World, ctx: Ctx, status: PodStatus, pod: string, name: string): number {
+  const newest = findContainerStatusByName(status, name);
+  const count = newest ? newest.attempt + 1 : ctx.config.kubelet.restartCountWhenNoneVisible(w.kubelet.logs[pod]?.[name] ?? []);
+  return pastTimedOut(w, ctx, pod, name, count);
 }

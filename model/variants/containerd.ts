@@ -33,6 +33,20 @@ export interface ContainerdVariant {
   deleteStoppedTask: "before-status-stored" | "after-status-stored";
   /** When time passes, statuses held only in memory are written again until one succeeds. */
   rewriteMemoryOnlyStatus: boolean;
+  /**
+   * A CreateContainer or RunPodSandbox finds its name reserved by a call still in flight for
+   * the very same request (the kubelet's retry after its deadline). "fail": "name is
+   * reserved" (upstream, container_create.go); "join": wait for the call in flight and return
+   * its result.
+   */
+  onNameHeldBySameCall: "fail" | "join";
+  /**
+   * The caller of a create still in flight gave up (its gRPC context is canceled at the
+   * deadline). "keep-name": the call goes on holding the name (upstream); "release-name": the
+   * name is released at once (ReleaseByKey, so a retry's new reservation is never touched) and
+   * the call's late work is rolled back instead of committed.
+   */
+  onCallerGone: "keep-name" | "release-name";
 }
 
 const upstream = {
@@ -41,6 +55,8 @@ const upstream = {
   onRuntimeStatusWriteError: "fail",
   deleteStoppedTask: "before-status-stored",
   rewriteMemoryOnlyStatus: false,
+  onNameHeldBySameCall: "fail",
+  onCallerGone: "keep-name",
 } as const;
 
 export const baseline: ContainerdVariant = {
@@ -83,4 +99,35 @@ export const keepTaskUntilStored: ContainerdVariant = {
   rewriteMemoryOnlyStatus: true,
 };
 
-export const containerdVariants: readonly ContainerdVariant[] = [baseline, shortTerm, enospcEverywhere, longTerm, keepTaskUntilStored];
+export const joinInFlightCreate: ContainerdVariant = {
+  ...upstream,
+  name: "join-in-flight-create",
+  summary: "for slow calls (#4604): a retry with the same name and the same request waits for the call in flight instead of failing with \"name is reserved\"",
+  onNameHeldBySameCall: "join",
+};
+
+export const releaseNameOnCancel: ContainerdVariant = {
+  ...upstream,
+  name: "release-name-on-cancel",
+  summary:
+    "ours, for slow calls: when the caller of a create in flight gives up, its name is released at once and the call's late work is rolled back, so the kubelet's retry gets the name",
+  onCallerGone: "release-name",
+};
+
+export const keepTaskReleaseName: ContainerdVariant = {
+  ...keepTaskUntilStored,
+  name: "keep-task-release-name",
+  summary: "ours, both fixes together: keep-task-until-stored for full disks and release-name-on-cancel for slow calls",
+  onCallerGone: "release-name",
+};
+
+export const containerdVariants: readonly ContainerdVariant[] = [
+  baseline,
+  shortTerm,
+  enospcEverywhere,
+  longTerm,
+  keepTaskUntilStored,
+  joinInFlightCreate,
+  releaseNameOnCancel,
+  keepTaskReleaseName,
+];
