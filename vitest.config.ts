@@ -1,11 +1,13 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**"],
-    // Property runs are CPU-bound; one worker per core keeps the suite inside its budget.
+    // Property runs are CPU-bound: one worker per core (vitest keeps one core free by default).
     pool: "threads",
-    testTimeout: 60_000,
+    maxWorkers: availableParallelism(),
+    testTimeout: 120_000,
   },
 });

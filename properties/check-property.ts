@@ -6,7 +6,8 @@ import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import type { Property } from "./invariants.ts";
 import { scenarioArbitrary } from "./generators.ts";
-import { counterexampleEvents, runScenario, type ScenarioRun } from "./run-scenario.ts";
+import { runScenario, type ScenarioRun } from "./run-scenario.ts";
+import { minimizeCounterexample } from "./minimize.ts";
 import type { Scenario } from "./scenario.ts";
 
 export interface Counterexample {
@@ -59,18 +60,24 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
   const found: Counterexample[] = [];
   for (const example of options.examples ?? []) {
     const scenario: Scenario = { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
-    if (!holds(scenario)) found.push(toCounterexample(cache.run(scenario), property, null, null, example.name));
+    if (!holds(scenario)) found.push(toCounterexample(cache.config, cache.run(scenario), property, null, null, example.name));
   }
   const details = fc.check(fc.property(scenarioArbitrary, counted), { numRuns: options.runs, seed: options.seed });
   if (details.failed && details.counterexample) {
-    found.push(toCounterexample(cache.run(details.counterexample[0]), property, details.seed, details.counterexamplePath, null));
+    found.push(toCounterexample(cache.config, cache.run(details.counterexample[0]), property, details.seed, details.counterexamplePath, null));
   }
   const runs = (options.examples?.length ?? 0) + details.numRuns;
   const [shortest] = found.sort((a, b) => a.events.length - b.events.length);
   return shortest ? { property, verdict: "violated", runs, counterexample: shortest } : { property, verdict: "holds", runs };
 }
 
-function toCounterexample(run: ScenarioRun, property: Property, seed: number | null, path: string | null, trace: string | null): Counterexample {
-  const first = run.violations[property]!;
-  return { events: counterexampleEvents(run, property), event: first.event, message: first.message, seed, path, trace };
+function toCounterexample(
+  config: Config,
+  run: ScenarioRun,
+  property: Property,
+  seed: number | null,
+  path: string | null,
+  trace: string | null,
+): Counterexample {
+  return { ...minimizeCounterexample(run, config, property), seed, path, trace };
 }

@@ -1,5 +1,6 @@
-// The liveness property, checked once after the healing suffix: the CRI plugin is up and
-// every desired container runs exactly once.
+// The liveness property, checked once after the healing suffix: the CRI plugin is up, every
+// desired container runs exactly once, and no create of the kubelet is still refused with
+// "name is reserved" (a sync that fails forever, e.g. against a call that never returns).
 import type { World } from "../model/world.ts";
 
 export function checkConverges(w: World): string[] {
@@ -11,6 +12,9 @@ export function checkConverges(w: World): string[] {
       const running = w.ledger.containers.filter((c) => c.pod === pod.name && c.name === name && w.shim.processes[c.id]?.state === "running");
       if (running.length !== 1) problems.push(`container ${name} of pod ${pod.name} runs ${running.length} times after the faults stopped, not once`);
     }
+  }
+  for (const [key, { name, holder }] of Object.entries(w.kubelet.refused)) {
+    problems.push(`the kubelet's create of ${key} still fails after the faults stopped: name ${name} is reserved for ${holder}`);
   }
   return problems;
 }

@@ -17,6 +17,7 @@ const floors: Record<Situation, number> = {
   "status write failed at create": 25,
   "status write failed at start": 35,
   "status write failed at exit": 18,
+  "create refused by a call in flight": 1,
 };
 
 describe(`coverage of ${sample} generated scenarios on baseline/99748`, () => {

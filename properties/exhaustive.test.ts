@@ -10,14 +10,14 @@ const options = (depth: number, more: Partial<ExhaustiveOptions> = {}): Exhausti
 const check = (config: string, scope: Scope, o: ExhaustiveOptions) => checkExhaustive(configOrThrow(config), scope, o);
 
 describe("state counts worked out by hand", () => {
-  it("with no pods the world is containerd up or down x the disk with room, full or one write left: 6 states", () => {
+  it("with no pods the world is containerd up or down x the disk with room, full or one write left x the storage hung or not: 12 states", () => {
     const r = check("baseline/99748", { pods: 0, containers: 1 }, options(6));
-    expect(r.states).toBe(6);
+    expect(r.states).toBe(12);
     expect(r.complete).toBe(true);
   });
 
-  it("one pod, one container, one event: the start state, a sync (sandbox + c running), containerd down, disk full, one write left: 5", () => {
-    expect(check("baseline/99748", { pods: 1, containers: 1 }, options(1)).states).toBe(5);
+  it("one pod, one container, one event: the start state, a sync (sandbox + c running), containerd down, disk full, one write left, storage hung: 6", () => {
+    expect(check("baseline/99748", { pods: 1, containers: 1 }, options(1)).states).toBe(6);
   });
 });
 
@@ -25,8 +25,8 @@ describe("symmetry", () => {
   it("stores fewer states and says exactly how many a run without it stores", () => {
     // A configuration with no violation, so that both searches run to the same depth.
     const scope = { pods: 2, containers: 2 };
-    const merged = check("keep-task-until-stored/99748", scope, options(5));
-    const plain = check("keep-task-until-stored/99748", scope, options(5, { symmetry: false }));
+    const merged = check("keep-task-release-name/99748", scope, options(5));
+    const plain = check("keep-task-release-name/99748", scope, options(5, { symmetry: false }));
     expect(merged.states).toBeLessThan(plain.states);
     expect(merged.statesWithoutSymmetry).toBe(plain.states);
   });
@@ -57,9 +57,9 @@ describe("shortest counterexamples", () => {
   });
 });
 
-describe("our proposal, keep-task-until-stored", () => {
-  it.each(["pre-99748", "99748"])("holds every safety property up to depth 10 with 1 pod x 2 containers (kubelet %s)", (kubelet) => {
-    const r = check(`keep-task-until-stored/${kubelet}`, { pods: 1, containers: 2 }, options(10));
+describe("our proposal, keep-task-release-name", () => {
+  it.each(["pre-99748", "99748"])("holds every safety property up to depth 8 with 1 pod x 2 containers (kubelet %s)", (kubelet) => {
+    const r = check(`keep-task-release-name/${kubelet}`, { pods: 1, containers: 2 }, options(8));
     expect(r.violation).toBeNull();
     expect(r.complete).toBe(true);
     expect(r.states).toBeGreaterThan(1000);

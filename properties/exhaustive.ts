@@ -54,6 +54,9 @@ export function alphabet(pods: readonly PodSpec[]): Command[] {
     { do: "room", writes: 1 },
     { do: "tick", seconds: 300 },
     { do: "gc" },
+    { do: "hang" },
+    { do: "resume", waiting: "finish" },
+    { do: "resume", waiting: "stuck" },
   ];
 }
 

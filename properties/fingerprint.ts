@@ -81,10 +81,23 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
     return k ? [k.status, k.exitCode, t(k.exitedAt)] : null;
   };
 
-  // Everything about one pod, with its label and ids left out.
+  // Everything about one pod, with its label and ids left out: ids become the container's
+  // position in the spec and its rank among that container's creations ("c0.1"), a sandbox's
+  // rank ("s1"), a call in flight's rank ("f0").
   const podDescriptions = Object.values(w.kubelet.pods).map((pod) => {
     const sandboxIds = w.ledger.sandboxes.filter((s) => s.pod === pod.name).map((s) => s.id);
-    const sandboxIndex = (id: string) => sandboxIds.indexOf(id);
+    const calls = w.cri.inFlight.filter((c) => c.pod === pod.name);
+    const local = new Map<string, string>([
+      ...sandboxIds.map((id, i): [string, string] => [id, `s${i}`]),
+      ...calls.map((c, i): [string, string] => [c.id, `f${i}`]),
+    ]);
+    pod.containers.forEach((name, n) =>
+      w.ledger.containers.filter((c) => c.pod === pod.name && c.name === name).forEach((c, k) => local.set(c.id, `c${n}.${k}`)),
+    );
+    const refusedHolder = (key: string) => {
+      const refused = w.kubelet.refused[key];
+      return refused ? (local.get(refused.holder) ?? "?") : null;
+    };
     const sandboxes = sandboxIds.map((id) => {
       const record = w.metadata.sandboxes[id];
       return [record ? [record.attempt, t(record.createdAt)] : null, w.cri.sandboxes[id]?.state ?? null, task(id), reserved.has(id)];
@@ -97,7 +110,7 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
         const process = w.shim.processes[c.id];
         return [
           c.attempt,
-          sandboxIndex(c.sandboxId),
+          local.get(c.sandboxId) ?? null,
           record ? [t(record.createdAt), status(record.status)] : null,
           status(w.disk.checkpoints[c.id]),
           task(c.id),
@@ -109,11 +122,31 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
           backoff(c.id),
         ];
       });
-      return JSON.stringify([described, [...(w.kubelet.logs[pod.name]?.[name] ?? [])].sort((a, b) => a - b)]);
+      const key = `${pod.name}/${name}`;
+      const kubelet = [w.kubelet.timedOut[key] ?? null, refusedHolder(key)];
+      return JSON.stringify([described, [...(w.kubelet.logs[pod.name]?.[name] ?? [])].sort((a, b) => a - b), kubelet]);
     });
-    return JSON.stringify([pod.restartPolicy, pod.deleted, sandboxes, containers]);
+    const inFlight = calls.map((c) => [
+      // The position among all calls in flight: they finish in that order, sharing the disk.
+      w.cri.inFlight.indexOf(c),
+      c.kind,
+      c.containerName === "" ? null : pod.containers.indexOf(c.containerName),
+      c.attempt,
+      local.get(c.sandboxId) ?? null,
+      w.clock.seconds - c.since,
+      c.stuck,
+      c.canceled,
+      reserved.has(c.id),
+    ]);
+    const wait = w.kubelet.waiting[pod.name];
+    const worker = [
+      wait ? [local.get(wait.call) ?? "?", wait.container === null ? null : pod.containers.indexOf(wait.container), wait.attempt, wait.deadline - w.clock.seconds] : null,
+      w.kubelet.timedOut[pod.name] ?? null,
+      refusedHolder(pod.name),
+    ];
+    return JSON.stringify([pod.restartPolicy, pod.deleted, sandboxes, containers, inFlight, worker]);
   });
   if (options.symmetry) podDescriptions.sort();
-  const global = [w.disk.room, w.cri.phase, w.cri.error !== null];
+  const global = [w.disk.room, w.disk.hung, w.cri.phase, w.cri.error !== null];
   return { key: JSON.stringify([global, podDescriptions]), stabilizer: options.symmetry ? tiesProduct(podDescriptions) : 1 };
 }

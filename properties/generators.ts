@@ -34,6 +34,20 @@ const fragment: fc.Arbitrary<Command[]> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }).map((writes): Command[] => [{ do: "room", writes }, { do: "stop" }, { do: "start" }, { do: "free" }]) },
   // The kubelet creates and starts on a nearly full disk: which of its writes fail.
   { weight: 2, arbitrary: fc.record({ writes: fc.integer({ min: 1, max: 6 }), pod: index }).map(({ writes, pod }): Command[] => [{ do: "room", writes }, { do: "sync", pod }]) },
+  // A create that outlives the kubelet's deadline (#4604): the kubelet retries, then the call
+  // returns late (or never: a stat stuck on a dead mount, #13867).
+  { weight: 1, arbitrary: fc.constant(one({ do: "hang" })) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ pod: index, waiting: fc.constantFrom("finish" as const, "stuck" as const) }).map(({ pod, waiting }): Command[] => [
+      { do: "hang" },
+      { do: "sync", pod },
+      { do: "tick", seconds: 130 },
+      { do: "sync", pod },
+      { do: "resume", waiting },
+      { do: "sync", pod },
+    ]),
+  },
   // An exit while containerd is down: only the shim knows the exit code.
   { weight: 2, arbitrary: exit.map((e): Command[] => [{ do: "stop" }, e, { do: "start" }]) },
   // A create between two restarts, after the disk got room again: what the kubelet does when

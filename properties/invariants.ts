@@ -3,6 +3,7 @@
 import type { World } from "../model/world.ts";
 import { visibleContainers } from "../model/cri/list.ts";
 import { lifecycleRank, unknownExitReason } from "../model/status.ts";
+import { kubeletDeadline } from "../model/cri/in-flight.ts";
 
 export const safetyProperties = [
   "no-duplicate-running",
@@ -59,11 +60,21 @@ const checks: Record<SafetyProperty, Check> = {
           }),
   "no-stuck-name": (w) => {
     if (w.cri.phase !== "up") return [];
-    const stuck = (kind: string, index: Record<string, string>, visible: Record<string, unknown>) =>
-      Object.entries(index)
-        .filter(([, id]) => !visible[id])
-        .map(([name, id]) => `${kind} name ${name} is reserved for ${id}, which the kubelet cannot see: every create of it fails`);
-    return [...stuck("container", w.cri.containerNames, w.cri.containers), ...stuck("sandbox", w.cri.sandboxNames, w.cri.sandboxes)];
+    const visible = (id: string) => w.cri.containers[id] !== undefined || w.cri.sandboxes[id] !== undefined;
+    const inFlight = new Map(w.cri.inFlight.map((c) => [c.id, c]));
+    // A name reserved for an id that is neither visible nor a call in flight: nothing can free it.
+    const orphaned = [...Object.entries(w.cri.containerNames), ...Object.entries(w.cri.sandboxNames)]
+      .filter(([, id]) => !visible(id) && !inFlight.has(id))
+      .map(([name, id]) => `name ${name} is reserved for ${id}, which the kubelet cannot see and no call is creating: every create of it fails`);
+    // The kubelet retries a create and is refused by a call it already gave up on.
+    const refused = Object.entries(w.kubelet.refused).flatMap(([key, { name, holder }]) => {
+      const call = inFlight.get(holder);
+      if (visible(holder) || !call || w.clock.seconds - call.since <= kubeletDeadline(call.kind)) return [];
+      return [
+        `the kubelet's create of ${key} fails with "name ${name} is reserved" for ${holder}, a call in flight since t=${call.since}s that the kubelet gave up on`,
+      ];
+    });
+    return [...orphaned, ...refused];
   },
   "no-state-regression": (w) =>
     visibleContainers(w).flatMap((c) => {

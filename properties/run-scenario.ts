@@ -7,7 +7,7 @@ import { step } from "../model/step.ts";
 import type { Situation } from "../model/log.ts";
 import { checkSafety, type Property } from "./invariants.ts";
 import { checkConverges } from "./converges.ts";
-import { healingEvents, podEvents, resolve, type Scenario } from "./scenario.ts";
+import { cleanRestartEvents, healingEvents, podEvents, resolve, type Scenario } from "./scenario.ts";
 
 export interface FirstViolation {
   /** Index of the event after which the property was first seen violated. */
@@ -17,6 +17,8 @@ export interface FirstViolation {
 
 export interface ScenarioRun {
   events: Event[];
+  /** Events before the healing suffix: the scenario's own. */
+  bodyLength: number;
   violations: Partial<Record<Property, FirstViolation>>;
   /** The situations the run passed through (coverage of the generators' aim). */
   seen: Set<Situation>;
@@ -34,14 +36,10 @@ export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
   };
   for (const event of podEvents(scenario.pods)) apply(event);
   for (const command of scenario.commands) for (const event of resolve(command, scenario.pods, world)) apply(event);
+  const bodyLength = events.length;
   for (const event of healingEvents(world)) apply(event);
   const [notConverged] = checkConverges(world);
   if (notConverged !== undefined) violations.converges = { event: events.length - 1, message: notConverged };
-  return { events, violations, seen };
-}
-
-/** The trace that shows a violation: up to the violating event (all of it, for converges). */
-export function counterexampleEvents(run: ScenarioRun, property: Property): Event[] {
-  const first = run.violations[property];
-  return first ? run.events.slice(0, first.event + 1) : run.events;
+  for (const event of cleanRestartEvents(world)) apply(event);
+  return { events, bodyLength, violations, seen };
 }

@@ -29,6 +29,8 @@ export type Command =
   | { do: "room"; writes: number }
   | { do: "tick"; seconds: number }
   | { do: "gc" }
+  | { do: "hang" }
+  | { do: "resume"; waiting: "finish" | "stuck" }
   /** A concrete event, as in a known bug trace. */
   | { do: "event"; event: Event };
 
@@ -70,6 +72,10 @@ export function resolve(command: Command, pods: readonly PodSpec[], w: World): E
       return [{ type: "clock.tick", seconds: command.seconds }];
     case "gc":
       return [{ type: "kubelet.gc" }];
+    case "hang":
+      return [{ type: "storage.hang" }];
+    case "resume":
+      return [{ type: "storage.resume", waiting: command.waiting }];
     case "event":
       return [command.event];
   }
@@ -79,22 +85,32 @@ export function resolve(command: Command, pods: readonly PodSpec[], w: World): E
 export const healingSyncRounds = 3;
 
 /**
- * The faults stop: the disk has room, containerd restarts cleanly (as on any upgrade, and so
- * that what is in bolt is loaded again), enough time passes for every exit back-off retry
- * (the queue's delay is at most 5 min), and the kubelet syncs every pod it knows a few
- * times, with a GC pass before the last round.
+ * The faults stop: the disk has room, the storage answers again for new calls (a call still
+ * waiting on it never returns: only a restart would end it), containerd is started, enough
+ * time passes for every deadline and exit back-off retry (the queue's delay is at most 5 min),
+ * and the kubelet syncs every pod it knows a few times, with a GC pass before the last round.
+ * `converges` is checked after these events.
  */
 export function healingEvents(w: World): Event[] {
-  const pods = Object.values(w.kubelet.pods).filter((p) => !p.deleted).map((p) => p.name);
-  const syncs = (): Event[] => pods.map((pod) => ({ type: "kubelet.sync", pod }));
-  const rounds = Array.from({ length: healingSyncRounds - 1 }, syncs).flat();
+  const rounds = Array.from({ length: healingSyncRounds - 1 }, () => syncEvents(w)).flat();
   return [
     { type: "disk.free" },
-    { type: "containerd.stop" },
+    { type: "storage.resume", waiting: "stuck" },
     { type: "containerd.start" },
     { type: "clock.tick", seconds: 600 },
     ...rounds,
     { type: "kubelet.gc" },
-    ...syncs(),
+    ...syncEvents(w),
   ];
+}
+
+/** Then a clean restart, as on any upgrade: what is in bolt is loaded again and must load. */
+export function cleanRestartEvents(w: World): Event[] {
+  return [{ type: "containerd.stop" }, { type: "containerd.start" }, ...syncEvents(w)];
+}
+
+function syncEvents(w: World): Event[] {
+  return Object.values(w.kubelet.pods)
+    .filter((p) => !p.deleted)
+    .map((p) => ({ type: "kubelet.sync", pod: p.name }));
 }

@@ -166,3 +166,43 @@ describe("start-failure-forgotten: the state-regression risk of 7d1bc2355", () =
     expect(observation.violations).toEqual([]);
   });
 });
+
+describe("issue-4604-slow-create: a create that outlives the kubelet's deadline", () => {
+  it("refuses the kubelet's retries with \"name is reserved\" on baseline, then leaves attempt 1 orphaned", () => {
+    const { observation: o } = run("issue-4604-slow-create");
+    expect(o.violations.map((v) => [v.property, v.event])).toEqual([["no-stuck-name", 6]]);
+    expect(o.containers.map((c) => [c.id, c.attempt, c.state, c.process])).toEqual([
+      ["p:c#2", 0, null, "exited"],
+      ["p:c#3", 1, "CONTAINER_CREATED", "none"],
+      ["p:c#6", 2, "CONTAINER_RUNNING", "running"],
+    ]);
+  });
+
+  it.each(["join-in-flight-create/99748", "release-name-on-cancel/99748", "baseline/bump-on-deadline", "keep-task-release-name/99748"])(
+    "lets the kubelet through without a refusal on %s",
+    (config) => {
+      const { observation: o } = run("issue-4604-slow-create", config);
+      expect(o.violations).toEqual([]);
+      expect(o.containers.filter((c) => c.process === "running")).toHaveLength(1);
+    },
+  );
+});
+
+describe("hung-create-until-restart: a create that never returns", () => {
+  it("keeps c from running until containerd restarts, on baseline", () => {
+    const { observation: o, timeline } = run("hung-create-until-restart");
+    expect(o.violations.map((v) => [v.property, v.event])).toEqual([["no-stuck-name", 6]]);
+    const refusals = timeline.flatMap((t) => t.log).filter((l) => l.text.includes('is reserved for "p:c#3"') && l.to === "kubelet");
+    expect(refusals).toHaveLength(2);
+    expect(o.containers.map((c) => [c.attempt, c.process])).toEqual([
+      [0, "exited"],
+      [1, "running"],
+    ]);
+  });
+
+  it("runs c before the restart when the name is released on the kubelet's cancel", () => {
+    const { timeline } = run("hung-create-until-restart", "release-name-on-cancel/99748");
+    const beforeRestart = timeline.slice(0, 10).flatMap((t) => t.log);
+    expect(beforeRestart.some((l) => l.text.startsWith("StartContainer") && l.text.endsWith(": ok"))).toBe(true);
+  });
+});

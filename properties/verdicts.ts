@@ -1,6 +1,9 @@
 // The expected verdict of every configuration on every property, with why. These are
 // findings of the property runs (properties/verdicts-*.test.ts assert every cell), not
 // wishes: a cell changed only when a run disproved it, with the trace kept under traces/.
+// Two families of faults meet here: a full disk at a restart (#7247, #11504) and create calls
+// that outlive the kubelet's deadline (#4604, #13867). The disk variants leave slow calls as
+// upstream has them, the slow-call variants leave the disk as upstream has it; ours does both.
 import type { Property } from "./invariants.ts";
 
 export interface Cell {
@@ -10,101 +13,143 @@ export interface Cell {
   maxLength?: number;
 }
 
-type ByKubelet = { "pre-99748": Cell; "99748": Cell };
+type Kubelet = "pre-99748" | "99748" | "bump-on-deadline";
+type ByKubelet = Record<Kubelet, Cell>;
 type Row = Record<Property, Cell | ByKubelet>;
 
 const holds = (why: string): Cell => ({ verdict: "holds", why });
 const violated = (maxLength: number, why: string): Cell => ({ verdict: "violated", why, maxLength });
 
-const neverSkips = "recovery keeps every container in the CRI store, so the kubelet never re-creates one it cannot see";
-const noSlowCalls =
-  "a name is reserved only by a container in the store, and every CreateContainer in the model ends within its event (calls that outlive the kubelet's deadline are not modelled yet)";
+// --- the full-disk family ---------------------------------------------------------------
+
+const neverSkips = "recovery keeps every container in the CRI store, so nothing is ever created again under a name bolt still holds";
+
+/** Upstream's recovery: a failed status rewrite skips the container. */
+const skipsAtRecovery = {
+  "no-duplicate-running": violated(
+    10,
+    "a container skipped by a restart on a full disk keeps running in its shim; once the disk has room the kubelet, which cannot see it, starts a second copy",
+  ),
+  "recovery-succeeds": violated(
+    14,
+    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748, through a nearly full disk by one with it, reference 8.1 variant C); the next restart reserves the name twice and containerd exits",
+  ),
+  "names-unique": violated(12, "a hidden container's name is free in the CRI plugin, so its replacement takes it while bolt still holds the original"),
+  "no-invisible-container": violated(10, "the status rewrite at recovery fails with ENOSPC and restart.go skips the container"),
+  "no-state-regression": holds(
+    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all",
+  ),
+  "exit-code-preserved": holds(
+    "an exit that cannot be stored leaves the container RUNNING, so no code is reported until it is real; a code lost with its deleted task comes back as 255 with reason Unknown, marked",
+  ),
+} satisfies Partial<Row>;
+
+const keepsEveryContainer = {
+  "no-duplicate-running": holds(neverSkips),
+  "recovery-succeeds": holds(neverSkips),
+  "names-unique": holds(neverSkips),
+  "no-invisible-container": holds(neverSkips),
+} satisfies Partial<Row>;
+
+const transactional = holds("status writes stay transactional, and recovery re-derives a memory-only status from the same checkpoint and task");
+
+const exitCodeLostAtSecondRestart = (how: string) =>
+  violated(
+    12,
+    `an exit recovered from a stopped task is kept only in memory when ${how}, and the task is already deleted; the next restart re-derives the stale RUNNING status as 255 Unknown: reported 0, then 255`,
+  );
+
+// --- the slow-call family ---------------------------------------------------------------
+
+/** Upstream: a create that outlives its caller keeps its name, and a retry is refused. */
+const namesHeldBySlowCalls: Pick<Row, "no-stuck-name"> = {
+  "no-stuck-name": {
+    "pre-99748": violated(12, "#4604: a create that outlives the kubelet's 2 min deadline keeps its name; the retry with the same attempt is refused with \"name is reserved\""),
+    "99748": violated(12, "#4604: a create that outlives the kubelet's 2 min deadline keeps its name; the retry with the same attempt is refused with \"name is reserved\""),
+    "bump-on-deadline": holds("the kubelet's retry after a deadline asks for the next attempt, a name no call holds"),
+  },
+};
+
+const slowCallsLiveness = "a create that never returns (#13867) holds its name until containerd restarts, and the kubelet retries that name forever";
+
+// --- the table --------------------------------------------------------------------------
 
 export const expectedVerdicts: Record<string, Row> = {
   baseline: {
-    "no-duplicate-running": violated(
-      10,
-      "a container skipped by a restart on a full disk keeps running in its shim; once the disk has room the kubelet, which cannot see it, starts a second copy",
-    ),
-    "recovery-succeeds": {
-      "pre-99748": violated(12, "#7247: the second copy gets attempt 0 again, hence the same CRI name; the next restart reserves it twice and containerd exits"),
-      "99748": violated(
-        16,
-        "#7247 through a nearly full disk (reference 8.1 variant C): an older, exited attempt loads while the newest is skipped, the kubelet computes older + 1 and re-creates the skipped attempt's name; the next restart is fatal",
-      ),
-    },
-    "names-unique": {
-      "pre-99748": violated(12, "the re-created container takes attempt 0, the name of the skipped one still in bolt"),
-      "99748": violated(14, "a partly failed recovery hides only the newest attempt; the kubelet's older + 1 is that attempt's name again"),
-    },
-    "no-invisible-container": violated(8, "the status rewrite at recovery fails with ENOSPC and restart.go skips the container"),
-    "no-stuck-name": holds(noSlowCalls),
-    "no-state-regression": holds(
-      "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all",
-    ),
-    "exit-code-preserved": holds(
-      "an exit that cannot be stored leaves the container RUNNING, so no code is reported until it is real; a code lost with its deleted task comes back as 255 with reason Unknown, marked",
-    ),
-    converges: {
-      "pre-99748": violated(20, "after #7247 containerd cannot start again until someone deletes a record by hand"),
-      "99748": violated(20, "the skipped container and its copy both run, and the kubelet, which looks only at the newest, leaves the older one running for good"),
-    },
+    ...skipsAtRecovery,
+    ...namesHeldBySlowCalls,
+    converges: violated(20, "after #7247 containerd cannot start again until someone deletes a record by hand; with #99748 the two copies keep running instead"),
   },
   "short-term": {
-    "no-duplicate-running": holds(neverSkips),
-    "recovery-succeeds": holds(`${neverSkips}: no second record ever takes a name`),
-    "names-unique": holds(neverSkips),
-    "no-invisible-container": holds(neverSkips),
-    "no-stuck-name": holds(noSlowCalls),
+    ...keepsEveryContainer,
+    ...namesHeldBySlowCalls,
     "no-state-regression": holds(
       "the regression of reference 7.a needs containerd to die inside StartContainer (a CREATED checkpoint with a running task), which the model's whole calls cannot express",
     ),
-    "exit-code-preserved": violated(
-      12,
-      "an exit recovered from a stopped task is kept only in memory when the disk is full, and the task is already deleted; the next restart re-derives the stale RUNNING checkpoint as 255 Unknown: reported 0, then 255",
-    ),
-    converges: holds(neverSkips),
+    "exit-code-preserved": exitCodeLostAtSecondRestart("the disk is full at a restart"),
+    converges: {
+      "pre-99748": violated(20, slowCallsLiveness),
+      "99748": violated(20, slowCallsLiveness),
+      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
+    },
   },
   "enospc-everywhere": {
-    "no-duplicate-running": holds(neverSkips),
-    "recovery-succeeds": holds(`${neverSkips}: no second record ever takes a name`),
-    "names-unique": holds(neverSkips),
-    "no-invisible-container": holds(neverSkips),
-    "no-stuck-name": holds(noSlowCalls),
+    ...keepsEveryContainer,
+    ...namesHeldBySlowCalls,
     "no-state-regression": violated(
       10,
-      "memory runs ahead of a checkpoint that could not be written: a container started and exited on a full disk still says CREATED on disk, its task is gone, and after a restart it is CREATED again and started a second time",
+      "memory runs ahead of a checkpoint that could not be written: a start that failed on a full disk is EXITED in memory but CREATED on disk, and after a restart it is CREATED again",
     ),
-    "exit-code-preserved": violated(
-      12,
-      "an exit kept only in memory (its write ignored, its task deleted) is re-derived at the next restart from the stale RUNNING checkpoint as 255 Unknown",
-    ),
-    converges: holds(neverSkips),
+    "exit-code-preserved": exitCodeLostAtSecondRestart("its write is ignored on a full disk"),
+    converges: {
+      "pre-99748": violated(20, slowCallsLiveness),
+      "99748": violated(20, slowCallsLiveness),
+      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
+    },
   },
   "long-term": {
-    "no-duplicate-running": holds(neverSkips),
-    "recovery-succeeds": holds(`${neverSkips}: no second record ever takes a name`),
-    "names-unique": holds(neverSkips),
-    "no-invisible-container": holds(neverSkips),
-    "no-stuck-name": holds(noSlowCalls),
-    "no-state-regression": holds("status writes stay transactional (memory changes only after the record is updated)"),
-    "exit-code-preserved": violated(
-      12,
-      "a bolt update fails on a full disk like the checkpoint write did: an exit recovered from a stopped task is kept only in memory, the task is deleted, and the next restart re-derives 255 Unknown",
-    ),
-    converges: holds(neverSkips),
+    ...keepsEveryContainer,
+    ...namesHeldBySlowCalls,
+    "no-state-regression": transactional,
+    "exit-code-preserved": exitCodeLostAtSecondRestart("the metadata record cannot be updated on a full disk (a bolt update fails like the checkpoint write)"),
+    converges: {
+      "pre-99748": violated(20, slowCallsLiveness),
+      "99748": violated(20, slowCallsLiveness),
+      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
+    },
   },
   "keep-task-until-stored": {
-    "no-duplicate-running": holds(neverSkips),
-    "recovery-succeeds": holds(`${neverSkips}: no second record ever takes a name`),
-    "names-unique": holds(neverSkips),
-    "no-invisible-container": holds(neverSkips),
-    "no-stuck-name": holds(noSlowCalls),
-    "no-state-regression": holds("runtime writes stay transactional, and a memory-only status at recovery is re-derived from the same checkpoint and the same held task"),
+    ...keepsEveryContainer,
+    ...namesHeldBySlowCalls,
+    "no-state-regression": transactional,
     "exit-code-preserved": holds(
       "the shim's stopped task, the only other copy of an exit code, is deleted only once the status that records the exit is stored; until then every restart reads the code from the task again",
     ),
-    converges: holds(`${neverSkips}, and memory-only statuses are written again once the disk has room`),
+    converges: {
+      "pre-99748": violated(20, slowCallsLiveness),
+      "99748": violated(20, slowCallsLiveness),
+      "bump-on-deadline": holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and the kubelet moves past a call that never returns`),
+    },
+  },
+  "join-in-flight-create": {
+    ...skipsAtRecovery,
+    "no-stuck-name": holds("the kubelet's retry joins the call in flight for the same request instead of being refused"),
+    converges: violated(
+      20,
+      "the full-disk failures of upstream remain (#7247); and a create that never returns (#13867) is joined by every retry, so the container is never created before containerd restarts",
+    ),
+  },
+  "release-name-on-cancel": {
+    ...skipsAtRecovery,
+    "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it; the late work is rolled back, never committed"),
+    converges: violated(20, "the full-disk failures of upstream remain (#7247)"),
+  },
+  "keep-task-release-name": {
+    ...keepsEveryContainer,
+    "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it"),
+    "no-state-regression": transactional,
+    "exit-code-preserved": holds("a stopped task is deleted only once the status that records its exit is stored"),
+    converges: holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and a call that never returns no longer holds its name`),
   },
 };
 
@@ -112,5 +157,8 @@ export function expectedCell(containerd: string, kubelet: string, property: Prop
   const row = expectedVerdicts[containerd];
   if (!row) throw new Error(`no expected verdicts for containerd variant ${containerd}`);
   const cell = row[property];
-  return "verdict" in cell ? cell : cell[kubelet as keyof ByKubelet];
+  if ("verdict" in cell) return cell;
+  const byKubelet = cell[kubelet as Kubelet];
+  if (!byKubelet) throw new Error(`no expected verdict for kubelet variant ${kubelet}`);
+  return byKubelet;
 }
