@@ -11,13 +11,13 @@ import { runScenario } from "./run-scenario.ts";
 const sample = 1000;
 /** Scenarios (of `sample`) that must pass through each situation; about half of what is seen today. */
 const floors: Record<Situation, number> = {
-  "container skipped at recovery": 200,
-  "name conflict at recovery": 8,
-  "exit while containerd is down": 100,
-  "status write failed at create": 25,
+  "container skipped at recovery": 180,
+  "name conflict at recovery": 12,
+  "exit while containerd is down": 90,
+  "status write failed at create": 24,
   "status write failed at start": 35,
-  "status write failed at exit": 18,
-  "create refused by a call in flight": 1,
+  "status write failed at exit": 12,
+  "create refused by a call in flight": 80,
 };
 
 describe(`coverage of ${sample} generated scenarios on baseline/99748`, () => {
