@@ -2,9 +2,9 @@
 import { Command, CommanderError } from "commander";
 import { BadInput, exitCodes } from "./exit.ts";
 import { registerReplay } from "./commands/replay.ts";
-import { registerReview } from "./commands/review.ts";
 import { registerConformance } from "./commands/conformance.ts";
 import { registerExplore } from "./commands/explore.ts";
+import { registerCompare } from "./commands/compare.ts";
 import { registerCheck } from "./commands/check.ts";
 
 const program = new Command()
@@ -13,8 +13,8 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 registerReplay(program);
-registerReview(program);
 registerExplore(program);
+registerCompare(program);
 registerCheck(program);
 registerConformance(program);
 for (const command of program.commands) command.exitOverride();

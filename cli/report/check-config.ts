@@ -1,0 +1,40 @@
+// One job of the design review: every property of design.md on one configuration. The
+// properties share one ScenarioCache, so each random scenario runs once per configuration.
+import type { Event } from "../../model/events.ts";
+import { configOrThrow } from "../../model/config.ts";
+import { properties, type Property } from "../../properties/invariants.ts";
+import { ScenarioCache, checkProperty, type CellVerdict } from "../../properties/check-property.ts";
+
+export interface ConfigJob {
+  config: string;
+  runs: number;
+  seed: number;
+  /** Known traces, run first as fast-check examples. */
+  examples: { name: string; events: Event[] }[];
+}
+
+export interface ConfigVerdicts {
+  config: string;
+  verdicts: CellVerdict[];
+}
+
+/** Where a job is: the property being checked and how many of its scenarios have run. */
+export interface JobProgress {
+  property: Property;
+  /** Index of `property` in `properties`. */
+  index: number;
+  runs: number;
+}
+
+export function checkConfig(job: ConfigJob, onProgress?: (progress: JobProgress) => void): ConfigVerdicts {
+  const cache = new ScenarioCache(configOrThrow(job.config));
+  const verdicts = properties.map((property, index) =>
+    checkProperty(cache, property, {
+      runs: job.runs,
+      seed: job.seed,
+      examples: job.examples,
+      ...(onProgress ? { onRun: (runs: number) => onProgress({ property, index, runs }) } : {}),
+    }),
+  );
+  return { config: job.config, verdicts };
+}

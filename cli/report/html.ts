@@ -1,0 +1,144 @@
+// index.html: the design review as one self-contained page that opens offline. The matrix
+// links every violated cell to its sequence diagram; the diagrams are drawn in the browser by
+// mermaid, whose bundle is inlined, so the page fetches nothing.
+import { properties } from "../../properties/invariants.ts";
+import { counterexampleName } from "../counterexample-trace.ts";
+import type { VariantFindings } from "./findings.ts";
+import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Cell, type ConfigResults, type Results, type Violation } from "./results.ts";
+
+export interface HtmlInputs {
+  /** mermaid's browser bundle (dist/mermaid.min.js). */
+  mermaid: string;
+  findings: VariantFindings[];
+  diagram(v: Violation): string;
+  command(v: Violation): string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A value as JavaScript source inside a <script> element: no `<`, so nothing in it can close the element. */
+function scriptValue(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+const anchor = (config: ConfigResults, cell: Cell) => counterexampleName(config.config, cell.property);
+
+function matrixCell(config: ConfigResults, cell: Cell): string {
+  const differs = cell.verdict !== cell.expected ? " differs" : "";
+  const label = escapeHtml(cellLabel(cell));
+  return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${anchor(config, cell)}">${label}</a>` : label}</td>`;
+}
+
+function matrix(results: Results): string {
+  const head = properties.map((p) => `<th>${escapeHtml(p)}</th>`).join("");
+  const rows = results.configs.map((c) => `<tr><th scope="row">${escapeHtml(c.config)}</th>${c.cells.map((cell) => matrixCell(c, cell)).join("")}</tr>`);
+  return `<table id="matrix"><thead><tr><th>configuration</th>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
+<p class="legend">${escapeHtml(legend)}. Click a violation for its diagram.</p>`;
+}
+
+function findingsList(findings: VariantFindings[]): string {
+  const items = findings.map((f) => {
+    const problems =
+      f.problems.length === 0
+        ? `<p class="ok">holds every property</p>`
+        : `<ul>${f.problems.map((p) => `<li><b>${escapeHtml(p.property)}</b>: ${escapeHtml(p.text)}</li>`).join("")}</ul>`;
+    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}</li>`;
+  });
+  return `<ul class="variants">${items.join("\n")}</ul>`;
+}
+
+function differencesBox(results: Results): string {
+  const differing = differences(results);
+  if (differing.length === 0) return `<p class="ok">Every cell matches the expected table (properties/verdicts.ts).</p>`;
+  const items = differing.map((d) => `<li><b>${escapeHtml(d.config.config)} ${escapeHtml(d.cell.property)}</b>: ${escapeHtml(describeDifference(d))}</li>`);
+  return `<div class="differences"><p>${differing.length} cell(s) differ from the expected table (properties/verdicts.ts):</p><ul>${items.join("")}</ul></div>`;
+}
+
+function violationSection(v: Violation, index: number, inputs: HtmlInputs): string {
+  const c = v.counterexample;
+  const origin = c.trace ? `the known trace <code>${escapeHtml(c.trace)}</code>` : `fast-check seed ${c.seed}, path <code>${escapeHtml(c.path ?? "")}</code>`;
+  const expectation = `<p class="why${v.cell.expected === "violated" ? "" : " differs"}">${escapeHtml(expectationSentence(v.cell))}</p>`;
+  return `<section class="violation" id="${anchor(v.config, v.cell)}">
+<h3>${escapeHtml(v.config.config)} · ${escapeHtml(v.cell.property)} <span class="length">breaks at event ${c.event} of ${c.events.length}</span></h3>
+<p class="message">✗ ${escapeHtml(c.message)}</p>
+${expectation}
+<p class="origin">Found by ${origin}.</p>
+<div class="diagram" data-diagram="${index}">drawing the diagram…</div>
+<p class="replay">Replay: <code>${escapeHtml(inputs.command(v))}</code></p>
+</section>`;
+}
+
+const style = `
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1600px; padding: 0 1.5em; color: #1f2328; }
+code { font: 13px ui-monospace, monospace; background: #f3f4f6; padding: 0.1em 0.3em; border-radius: 3px; }
+table#matrix { border-collapse: collapse; font-size: 14px; }
+#matrix th, #matrix td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: center; }
+#matrix th[scope=row] { text-align: left; white-space: nowrap; font-family: ui-monospace, monospace; font-weight: normal; }
+#matrix thead th { font-family: ui-monospace, monospace; font-weight: normal; font-size: 12px; }
+#matrix td.holds { background: #dcfce7; color: #166534; }
+#matrix td.violated { background: #fee2e2; }
+#matrix td.violated a { color: #991b1b; font-weight: 600; }
+#matrix td.differs { outline: 3px solid #7c3aed; outline-offset: -3px; }
+.legend, .origin, .summary { color: #57606a; font-size: 13px; }
+.ok { color: #166534; }
+.differences, .why.differs { border-left: 4px solid #7c3aed; padding-left: 0.8em; }
+ul.variants { list-style: none; padding: 0; }
+ul.variants h3 { margin: 1em 0 0; }
+section.violation { border-top: 1px solid #d0d7de; margin-top: 2em; }
+.length { font-weight: normal; color: #57606a; font-size: 14px; }
+.message { color: #991b1b; font-weight: 600; }
+.diagram { overflow-x: auto; margin: 1em 0; }
+.diagram.error { color: #991b1b; white-space: pre-wrap; font-family: ui-monospace, monospace; }
+`;
+
+// Draws every diagram in turn; a diagram mermaid cannot parse shows its error instead, so a
+// broken one is visible (and the browser test fails on it). body[data-diagrams] says when done.
+const renderScript = `
+// Notes neutral, so that colour means one thing: yellow what containerd logs, red the break.
+mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "base",
+  themeVariables: { primaryColor: "#e0e7ff", primaryBorderColor: "#6366f1", noteBkgColor: "#ffffff", noteBorderColor: "#94a3b8" },
+  sequence: { width: 190, actorMargin: 40, noteAlign: "left", mirrorActors: true, useMaxWidth: true } });
+(async () => {
+  for (const [index, text] of diagrams.entries()) {
+    const host = document.querySelector('[data-diagram="' + index + '"]');
+    try {
+      host.innerHTML = (await mermaid.render("diagram-svg-" + index, text)).svg;
+      host.dataset.state = "rendered";
+    } catch (error) {
+      host.textContent = "This diagram failed to render: " + (error && error.message ? error.message : String(error));
+      host.dataset.state = "error";
+      host.classList.add("error");
+    }
+  }
+  document.body.dataset.diagrams = "done";
+})();`;
+
+export function renderHtml(results: Results, inputs: HtmlInputs): string {
+  const found = violations(results);
+  const sections = found.map((v, i) => violationSection(v, i, inputs));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>restart-sim design review</title>
+<style>${style}</style>
+</head>
+<body>
+<h1>restart-sim design review</h1>
+<p>Every configuration (containerd variant / kubelet variant) against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.</p>
+<h2>Verdicts</h2>
+${matrix(results)}
+${differencesBox(results)}
+<h2>What goes wrong with each containerd variant</h2>
+${findingsList(inputs.findings)}
+<h2>Violations (${found.length})</h2>
+<p>Each diagram is a shortest trace: one lane per part, one block per event, successful checkpoint writes left out. Yellow bands are what the real containerd logs; the red band is the event at which the property breaks.</p>
+${sections.join("\n")}
+<script>{ const bundle = document.createElement("script"); bundle.textContent = ${scriptValue(inputs.mermaid)}; document.head.append(bundle); }</script>
+<script>const diagrams = ${scriptValue(found.map(inputs.diagram))};${renderScript}</script>
+</body>
+</html>
+`;
+}

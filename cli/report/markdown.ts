@@ -1,0 +1,95 @@
+// report.md: the design review for pasting into a pull request: the matrix as a table, what
+// goes wrong with each variant, and every violation's shortest trace as a numbered event list
+// (numbered from 0 like `replay`'s timeline) with the command that replays it.
+import { properties } from "../../properties/invariants.ts";
+import { describeEvent } from "../timeline.ts";
+import type { VariantFindings } from "./findings.ts";
+import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Results, type Violation } from "./results.ts";
+
+/**
+ * Free text in markdown: characters that would start emphasis, a link, HTML or a table cell
+ * are escaped; `_` only at a word's edge, the one place it starts emphasis, so that names like
+ * c_p_default_uid-p_0 stay readable in the raw text.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*[\]<>|]|(?<!\w)_|_(?!\w)/g, (c) => `\\${c}`);
+}
+
+/** A code span that holds any text: its fence is longer than any backtick run inside. */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
+}
+
+function matrix(results: Results): string[] {
+  return [
+    `| configuration | ${properties.join(" | ")} |`,
+    `|---|${properties.map(() => "---").join("|")}|`,
+    ...results.configs.map((c) => `| ${code(c.config)} | ${c.cells.map(cellLabel).join(" | ")} |`),
+    "",
+    `${legend}.`,
+  ];
+}
+
+function findingsList(findings: VariantFindings[]): string[] {
+  return findings.flatMap((f) => [
+    `- **${f.variant}** (${escapeMarkdown(f.summary)}): ${f.problems.length === 0 ? "holds every property" : ""}`.trimEnd(),
+    ...f.problems.map((p) => `  - ${p.property}: ${escapeMarkdown(p.text)}`),
+  ]);
+}
+
+/**
+ * `shown` maps each trace already listed to its section's title: a trace that several
+ * configurations share (a known trace, mostly) is listed once, so that the report stays short
+ * enough for a pull request.
+ */
+function violationSection(v: Violation, command: string, shown: Map<string, string>): string[] {
+  const c = v.counterexample;
+  const title = `${v.config.config} · ${v.cell.property}`;
+  const key = JSON.stringify([c.event, c.events]);
+  const earlier = shown.get(key);
+  if (earlier === undefined) shown.set(key, title);
+  const origin = c.trace ? `the known trace ${code(c.trace)}` : `fast-check seed ${c.seed}, path ${code(c.path ?? "")}`;
+  return [
+    `### ${title}`,
+    "",
+    `✗ ${escapeMarkdown(c.message)}`,
+    "",
+    `${escapeMarkdown(expectationSentence(v.cell))} Found by ${origin}.`,
+    "",
+    ...(earlier !== undefined
+      ? [`The same ${c.events.length} events as ${earlier}.`]
+      : c.events.map((e, i) => `${i}. ${code(describeEvent(e))}${i === c.event ? ` ← **${v.cell.property} breaks here**` : ""}`)),
+    "",
+    `Replay: ${code(command)}`,
+    "",
+  ];
+}
+
+export function renderMarkdown(results: Results, findings: VariantFindings[], command: (v: Violation) => string): string {
+  const differing = differences(results);
+  const found = violations(results);
+  const shown = new Map<string, string>();
+  return [
+    "# restart-sim design review",
+    "",
+    `Every configuration against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.`,
+    "",
+    "## Verdicts",
+    "",
+    ...matrix(results),
+    "",
+    differing.length === 0
+      ? "Every cell matches the expected table (properties/verdicts.ts)."
+      : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${d.config.config} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
+    "",
+    "## What goes wrong with each containerd variant",
+    "",
+    ...findingsList(findings),
+    "",
+    `## Violations (${found.length})`,
+    "",
+    ...found.flatMap((v) => violationSection(v, command(v), shown)),
+  ].join("\n");
+}

@@ -1,0 +1,187 @@
+// The pure parts of the design review, without a browser: the mermaid text of a small trace
+// (escaping, the highlight), the markdown, the trace files behind the replay commands, and
+// results.json's stability.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { configOrThrow } from "../../model/config.ts";
+import { replay } from "../../properties/replay.ts";
+import { properties, type Property } from "../../properties/invariants.ts";
+import { loadTrace } from "../load-trace.ts";
+import { checkConfig, type ConfigJob } from "./check-config.ts";
+import { breakingBand, mermaidText, sequenceDiagram, wrapText } from "./diagram.ts";
+import { variantFindings } from "./findings.ts";
+import { code, escapeMarkdown, renderMarkdown } from "./markdown.ts";
+import { buildResults, resultsJson, violations, type Cell, type Results, type Verdict } from "./results.ts";
+import { writeReport } from "./write-report.ts";
+
+const issue7247 = loadTrace(new URL("../../traces/issue-7247.json", import.meta.url).pathname);
+
+describe("mermaid text", () => {
+  it("writes every character mermaid's sequence grammar or renderer would take as syntax as an entity code", () => {
+    expect(mermaidText(`msg="a; b" #2 <x> & y`)).toBe("msg=#34;a#59; b#34; #35;2 #60;x#62; #38; y");
+  });
+
+  it("wraps at spaces, and inside a long path after a slash, never past the width", () => {
+    const path = "/var/lib/containerd/io.containerd.grpc.v1.cri/containers/p:c#2/status";
+    const lines = wrapText(`failed to write ${path}: no space left on device`, 30);
+    expect(lines).toEqual(["failed to write", "/var/lib/containerd/", "io.containerd.grpc.v1.cri/", "containers/p:c#2/status: no", "space left on device"]);
+    expect(lines.every((l) => l.length <= 30)).toBe(true);
+  });
+});
+
+describe("the sequence diagram of #7247", () => {
+  const diagram = sequenceDiagram(issue7247.events, configOrThrow("baseline/pre-99748"), {
+    event: 8,
+    property: "recovery-succeeds",
+    message: 'containerd cannot start: name "c" is reserved',
+  });
+  const lines = diagram.split("\n");
+
+  it("has one lane per part and one block per event", () => {
+    expect(lines.slice(0, 6)).toEqual([
+      "sequenceDiagram",
+      "participant kubelet as kubelet",
+      "participant cri as CRI plugin",
+      "participant shim as shim",
+      "participant disk as disk",
+      "participant metadata as metadata",
+    ]);
+    for (let i = 0; i < issue7247.events.length; i++) expect(diagram).toContain(`Note over kubelet,metadata: [${i}] `);
+  });
+
+  it("draws the failed write as an arrow, containerd's log line on its own band, and leaves out successful writes", () => {
+    expect(diagram).toContain("cri->>disk: write status of p:c#35;2: ENOSPC,<br/>old checkpoint kept");
+    expect(diagram).toMatch(/rect rgba\(234, 179, 8, 0\.2\)\nNote over cri,metadata: containerd logs level=error msg=#34;Failed to load container/);
+    expect(diagram).not.toMatch(/->>disk: write status of [^:]*: ok/);
+    expect(diagram).toContain("cri-->>kubelet: StartContainer p:c#35;2: ok");
+  });
+
+  it("highlights the breaking event with the violation", () => {
+    const band = lines.slice(lines.indexOf(`rect ${breakingBand}`));
+    expect(band[1]).toBe("Note over kubelet,metadata: [8] containerd.start");
+    expect(band.slice(-3)).toEqual(["Note over kubelet,metadata: ✗ recovery-succeeds breaks here: containerd cannot start: name #34;c#34; is reserved", "end", ""]);
+  });
+
+  it("leaves no raw # or ; in any text", () => {
+    const texts = lines.filter((l) => l.includes(": ")).map((l) => l.slice(l.indexOf(": ") + 2));
+    for (const text of texts) expect(text.replace(/#\d+;/g, "")).not.toMatch(/[#;]/);
+  });
+});
+
+describe("markdown", () => {
+  it("escapes what would turn into markup, and fences code around backticks", () => {
+    expect(escapeMarkdown("a|b *c* _d_ c_p_0 <e>")).toBe("a\\|b \\*c\\* \\_d\\_ c_p_0 \\<e\\>");
+    expect(code("a`b")).toBe("`` a`b ``");
+  });
+
+  // Hand-made results, so that this test does not move with the model's verdicts.
+  const holds = (property: Property, expected: Verdict = "holds"): Cell => ({ property, verdict: "holds", expected, why: "because", runs: 10, counterexample: null });
+  const baseline = (kubelet: string) => ({
+    config: `baseline/${kubelet}`,
+    containerd: "baseline",
+    kubelet,
+    cells: properties.map((p) =>
+      p !== "recovery-succeeds"
+        ? holds(p)
+        : {
+            ...holds(p, "violated"),
+            verdict: "violated" as const,
+            why: "#7247: the same name twice",
+            counterexample: { event: 8, message: "containerd cannot start", trace: issue7247.name, seed: null, path: null, file: `traces/${kubelet}.json`, events: issue7247.events },
+          },
+    ),
+  });
+  const results: Results = {
+    seed: 1,
+    runs: 9,
+    knownTraces: [issue7247.name],
+    configs: [
+      baseline("pre-99748"),
+      baseline("99748"),
+      { config: "long-term/99748", containerd: "long-term", kubelet: "99748", cells: properties.map((p) => holds(p, p === "converges" ? "violated" : "holds")) },
+    ],
+  };
+  const md = renderMarkdown(results, variantFindings(results), (v) => `npx restart-sim replay ${v.counterexample.file} --config ${v.config.config}`);
+
+  it("has the matrix as a table, with the differing cell marked and listed", () => {
+    expect(md).toContain(`| configuration | ${properties.join(" | ")} |`);
+    expect(md).toContain("| `baseline/pre-99748` | holds | ✗ 9 | holds |");
+    expect(md).toMatch(/^\| `long-term\/99748` \|( holds \|){7} holds ≠ \|$/m);
+    expect(md).toContain("- long-term/99748 converges: expected violated (because), but held after 10 scenarios");
+  });
+
+  it("says what goes wrong with each variant in the table's words", () => {
+    expect(md).toMatch(/^- \*\*baseline\*\* \(upstream main today[^\n]*\):\n {2}- recovery-succeeds: #7247: the same name twice$/m);
+    expect(md).toMatch(/^- \*\*long-term\*\* \([^\n]*\): holds every property$/m);
+  });
+
+  it("lists the violation's trace numbered like replay, marks where it breaks, and gives the replay command", () => {
+    expect(md).toContain("### baseline/pre-99748 · recovery-succeeds\n\n✗ containerd cannot start\n\nWhy: #7247: the same name twice. Found by the known trace `issue-7247`.");
+    expect(md).toContain("0. `pod.add pod=p containers=[c]`\n1. `kubelet.sync pod=p`");
+    expect(md).toContain("8. `containerd.start` ← **recovery-succeeds breaks here**");
+    expect(md).toContain("Replay: `npx restart-sim replay traces/pre-99748.json --config baseline/pre-99748`");
+  });
+
+  it("lists a trace that several configurations share once", () => {
+    expect(md).toContain(
+      "### baseline/99748 · recovery-succeeds\n\n✗ containerd cannot start\n\nWhy: #7247: the same name twice. Found by the known trace `issue-7247`.\n\n" +
+        "The same 9 events as baseline/pre-99748 · recovery-succeeds.\n\nReplay: `npx restart-sim replay traces/99748.json --config baseline/99748`",
+    );
+  });
+});
+
+describe("what goes wrong with a variant", () => {
+  const cell = (property: Property, why: string | null): Cell => ({
+    property,
+    verdict: why === null ? "holds" : "violated",
+    expected: why === null ? "holds" : "violated",
+    why: why ?? "because",
+    runs: 10,
+    counterexample: why === null ? null : { event: 0, message: "m", trace: null, seed: 1, path: "0", file: "f", events: [] },
+  });
+  const row = (kubelet: string, whyStuck: string | null) => ({
+    config: `long-term/${kubelet}`,
+    containerd: "long-term",
+    kubelet,
+    cells: properties.map((p) => cell(p, p === "no-stuck-name" ? whyStuck : null)),
+  });
+  const findings = (...rows: ReturnType<typeof row>[]) => variantFindings({ seed: 1, runs: 1, knownTraces: [], configs: rows });
+
+  it("is one sentence when every kubelet fails the same way, else names the kubelets", () => {
+    expect(findings(row("pre-99748", "slow create"), row("99748", "slow create"))[0]?.problems).toEqual([{ property: "no-stuck-name", text: "slow create" }]);
+    expect(findings(row("pre-99748", "slow create"), row("99748", "slow create"), row("bump-on-deadline", null))[0]?.problems).toEqual([
+      { property: "no-stuck-name", text: "with kubelet pre-99748 or 99748: slow create" },
+    ]);
+    expect(findings(row("pre-99748", null), row("99748", null))[0]?.problems).toEqual([]);
+  });
+});
+
+describe("results of the real model", () => {
+  // Two configurations, few scenarios: the known trace gives violations to write.
+  const jobs: ConfigJob[] = ["baseline/pre-99748", "short-term/99748"].map((config) => ({
+    config,
+    runs: 20,
+    seed: 7247,
+    examples: [{ name: issue7247.name, events: issue7247.events }],
+  }));
+  const review = () => buildResults(7247, 20, [issue7247.name], jobs.map((job) => checkConfig(job)));
+  const results = review();
+
+  it("gives an identical results.json for the same seed", () => {
+    expect(resultsJson(review())).toBe(resultsJson(results));
+  });
+
+  it("writes trace files that replay to the same violation", () => {
+    const out = mkdtempSync(join(tmpdir(), "restart-sim-report-"));
+    writeReport(out, results, variantFindings(results));
+    const safety = violations(results).filter((v) => v.cell.property !== "converges");
+    expect(safety.length).toBeGreaterThan(0);
+    for (const v of safety) {
+      const trace = loadTrace(join(out, v.counterexample.file));
+      const found = replay(trace.events, configOrThrow(trace.config ?? "")).observation.violations;
+      expect(found).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
+    }
+  });
+});

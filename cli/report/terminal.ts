@@ -1,0 +1,42 @@
+// The design review on the terminal: the matrix (a column per property, its name broken at
+// the hyphens so that eight columns fit), what goes wrong with each variant, and the cells
+// that differ from the expected table.
+import { properties } from "../../properties/invariants.ts";
+import type { VariantFindings } from "./findings.ts";
+import { cellLabel, describeDifference, differences, legend, type Results } from "./results.ts";
+
+export function formatMatrix(results: Results): string {
+  const headers = properties.map((p) => p.split(/(?<=-)/));
+  const widths = properties.map((_, i) =>
+    Math.max(...headers[i]!.map((part) => part.length), ...results.configs.map((c) => cellLabel(c.cells[i]!).length)),
+  );
+  const first = Math.max("configuration".length, ...results.configs.map((c) => c.config.length));
+  const height = Math.max(...headers.map((h) => h.length));
+  const headerRows = Array.from({ length: height }, (_, row) => {
+    const label = row === height - 1 ? "configuration" : "";
+    // Bottom-aligned: a name of fewer parts starts lower.
+    const names = headers.map((h, i) => (h[row - (height - h.length)] ?? "").padEnd(widths[i]!));
+    return [label.padEnd(first), ...names].join("  ").trimEnd();
+  });
+  const rule = ["-".repeat(first), ...widths.map((w) => "-".repeat(w))].join("  ");
+  const rows = results.configs.map((c) => [c.config.padEnd(first), ...c.cells.map((cell, i) => cellLabel(cell).padEnd(widths[i]!))].join("  ").trimEnd());
+  return [...headerRows, rule, ...rows, "", legend].join("\n");
+}
+
+export function formatFindings(findings: VariantFindings[]): string {
+  return findings
+    .map((f) => {
+      if (f.problems.length === 0) return `${f.variant}: holds every property`;
+      return [`${f.variant}:`, ...f.problems.map((p) => `  ✗ ${p.property}: ${p.text}`)].join("\n");
+    })
+    .join("\n");
+}
+
+export function formatDifferences(results: Results): string {
+  const differing = differences(results);
+  if (differing.length === 0) return "Every cell matches the expected table (properties/verdicts.ts).";
+  return [
+    `${differing.length} cell(s) DIFFER from the expected table (properties/verdicts.ts):`,
+    ...differing.map((d) => `  ${d.config.config} ${d.cell.property}: ${describeDifference(d)}`),
+  ].join("\n");
+}
