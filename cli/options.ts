@@ -2,10 +2,14 @@
 // with the same one-line BadInput (exit 2).
 import { fail } from "./exit.ts";
 
-export function positiveInt(flag: string, text: string): number {
+export function intInRange(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) fail(`${flag}: expected a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
+}
+
+export function positiveInt(flag: string, text: string): number {
+  return intInRange(flag, text, 1, Number.MAX_SAFE_INTEGER);
 }
 
 /** A fast-check seed; `fallback` when the option was not given. */

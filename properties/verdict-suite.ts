@@ -7,11 +7,8 @@ import { kubeletVariants } from "../model/variants/kubelet.ts";
 import { loadTrace, traceFiles } from "../cli/load-trace.ts";
 import { properties } from "./invariants.ts";
 import { ScenarioCache, checkProperty, type CellVerdict } from "./check-property.ts";
-import { expectedCell } from "./verdicts.ts";
+import { expectedCell, verdictRuns, verdictSeed } from "./verdicts.ts";
 
-/** Random scenarios behind every cell, per configuration (the known traces come on top). */
-export const verdictRuns = 1500;
-export const verdictSeed = 7247;
 
 const knownTraces = traceFiles(new URL("../traces", import.meta.url).pathname).map(loadTrace);
 

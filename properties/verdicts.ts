@@ -13,6 +13,13 @@ export interface Cell {
   maxLength?: number;
 }
 
+/**
+ * Random scenarios behind every cell, after the known traces, and their seed: what the verdict
+ * tests assert and what the design review (restart-sim compare) shows by default.
+ */
+export const verdictRuns = 1500;
+export const verdictSeed = 7247;
+
 type Kubelet = "pre-99748" | "99748" | "bump-on-deadline";
 type ByKubelet = Record<Kubelet, Cell>;
 type Row = Record<Property, Cell | ByKubelet>;

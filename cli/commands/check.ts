@@ -5,6 +5,8 @@ import type { Command } from "commander";
 import { setAutoFreeze } from "immer";
 import { resolveConfig } from "../load-trace.ts";
 import { fail, exitCodes } from "../exit.ts";
+import { intInRange } from "../options.ts";
+import { counterexampleName } from "../counterexample-trace.ts";
 import { Progress } from "../progress.ts";
 import { formatTimeline } from "../timeline.ts";
 import { saveTrace } from "../save-trace.ts";
@@ -24,12 +26,6 @@ interface Options {
   json?: boolean;
 }
 
-function intIn(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return n;
-}
-
 export function registerCheck(program: Command): void {
   program
     .command("check")
@@ -45,9 +41,9 @@ export function registerCheck(program: Command): void {
     .option("--json", "print the result as JSON")
     .action((opts: Options) => {
       const config = resolveConfig(opts.config);
-      const depth = intIn("--depth", opts.depth, 0, 1000);
-      const scope = { pods: intIn("--pods", opts.pods, 0, 3), containers: intIn("--containers", opts.containers, 1, 3) };
-      const maxStates = intIn("--max-states", opts.maxStates, 1, 50_000_000);
+      const depth = intInRange("--depth", opts.depth, 0, 1000);
+      const scope = { pods: intInRange("--pods", opts.pods, 0, 3), containers: intInRange("--containers", opts.containers, 1, 3) };
+      const maxStates = intInRange("--max-states", opts.maxStates, 1, 50_000_000);
       if (opts.property !== undefined && !safetyProperties.includes(opts.property as SafetyProperty)) {
         fail(`--property: not a safety property: ${JSON.stringify(opts.property)}; one of ${safetyProperties.join(", ")}`);
       }
@@ -67,7 +63,7 @@ export function registerCheck(program: Command): void {
       const scopeText = `${scope.pods} pod(s) x ${scope.containers} container(s)`;
       const saved = result.violation
         ? saveTrace(opts.out, {
-            name: `check-${config.name.replace("/", "-")}-${result.violation.property}`,
+            name: `check-${counterexampleName(config.name, result.violation.property)}`,
             description: `Shortest counterexample of ${result.violation.property} on ${config.name} in scope ${scopeText}, found by restart-sim check (breadth-first): ${result.violation.message}`,
             config: config.name,
             events: result.violation.events,
