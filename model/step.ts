@@ -37,12 +37,14 @@ export function step(world: World, event: Event, config: Config, options: StepOp
   const ctx: Ctx = { config, log: options.log === false ? null : [], seen: options.seen ?? null };
   // The kubelet decides on what it listed before it acts, so its plan is made on the world as
   // it is, outside the draft; a sync with nothing to do changes nothing.
-  const plan = event.type === "kubelet.sync" ? planSyncPod(world, ctx, event.pod) : null;
-  if (event.type === "kubelet.sync" && plan === null) return { world, log: ctx.log ?? [], call: null };
+  if (event.type === "kubelet.sync") {
+    const plan = planSyncPod(world, ctx, event.pod);
+    const next = plan ? produce(world, (w) => syncPod(w, ctx, plan)) : world;
+    return { world: recordReported(next), log: ctx.log ?? [], call: null };
+  }
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
-    if (plan) syncPod(w, ctx, plan);
-    else if (event.type !== "kubelet.sync") call = apply(w, ctx, event);
+    call = apply(w, ctx, event);
   });
   return { world: recordReported(next), log: ctx.log ?? [], call };
 }
