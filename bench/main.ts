@@ -8,7 +8,7 @@ import { coldStartMs, inProcessMs } from "./find-7247.ts";
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const baseline = configOrThrow("baseline/99748");
-const proposal = configOrThrow("keep-task-until-stored/99748");
+const proposal = configOrThrow("keep-task-release-name/99748");
 
 log("random runs: resolving 2000 scenarios...");
 const sequences = resolvedSequences(baseline, 2000, 1);
@@ -16,8 +16,8 @@ const events = sequences.reduce((n, s) => n + s.length, 0);
 log(`random runs: ${events} events, step + invariants...`);
 const frozen = eventsPerSecond(baseline, sequences, true);
 const unfrozen = eventsPerSecond(baseline, sequences, false);
-log("exhaustive check: keep-task-until-stored/99748, 2 pods x 2 containers, depth 8...");
-const check = statesPerSecond(proposal, { pods: 2, containers: 2 }, 8);
+log("exhaustive check: keep-task-release-name/99748, 2 pods x 2 containers, depth 7...");
+const check = statesPerSecond(proposal, { pods: 2, containers: 2 }, 7);
 log("explore: #7247 on baseline/pre-99748, 11 seeds in process, 5 cold starts...");
 const seeds = Array.from({ length: 11 }, (_, i) => i + 1);
 const inProcess = inProcessMs(seeds);

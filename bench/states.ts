@@ -8,6 +8,8 @@ export function statesPerSecond(config: Config, scope: Scope, depth: number): { 
   setAutoFreeze(false);
   const started = performance.now();
   const result = checkExhaustive(config, scope, { depth, maxStates: 5_000_000, symmetry: true });
+  // A violation would end the search early and measure nothing worth comparing.
+  if (result.violation) throw new Error(`${config.name} violates ${result.violation.property}: benchmark it on a configuration that holds`);
   const seconds = (performance.now() - started) / 1000;
   setAutoFreeze(true);
   return { states: result.states, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(result.states / seconds) };
