@@ -2,7 +2,6 @@
 // Breadth-first over every event sequence of a small scope: either no safety property is
 // violated up to depth D, or the shortest counterexample, saved as a replayable trace.
 import type { Command } from "commander";
-import { setAutoFreeze } from "immer";
 import { resolveConfig } from "../load-trace.ts";
 import { fail, exitCodes } from "../exit.ts";
 import { intInRange } from "../options.ts";
@@ -47,8 +46,6 @@ export function registerCheck(program: Command): void {
       if (opts.property !== undefined && !safetyProperties.includes(opts.property as SafetyProperty)) {
         fail(`--property: not a safety property: ${JSON.stringify(opts.property)}; one of ${safetyProperties.join(", ")}`);
       }
-      // Outside tests the worlds need not be frozen: the model never mutates them anyway.
-      setAutoFreeze(false);
       const progress = new Progress(opts.json);
       const started = Date.now();
       const result = checkExhaustive(config, scope, {

@@ -1,6 +1,7 @@
 // Worker thread of the design review: checks the configurations the pool sends it, one at a
 // time, reporting progress (throttled: a message per scenario would cost more than the run).
 import { parentPort } from "node:worker_threads";
+import { setAutoFreeze } from "immer";
 import { checkConfig, type ConfigJob, type ConfigVerdicts, type JobProgress } from "./check-config.ts";
 
 export type ToWorker = ConfigJob;
@@ -10,6 +11,9 @@ const port = parentPort;
 if (!port) throw new Error("cli/report/worker.ts runs only as a worker thread");
 
 const progressEvery = 50;
+
+// A worker has its own immer: unfrozen as in the main thread (cli/main.ts).
+setAutoFreeze(false);
 
 port.on("message", (job: ToWorker) => {
   const post = (message: FromWorker) => port.postMessage(message);
