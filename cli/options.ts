@@ -2,14 +2,15 @@
 // with the same one-line BadInput (exit 2).
 import { fail } from "./exit.ts";
 
-export function intInRange(flag: string, text: string, min: number, max: number): number {
+export function intInRange(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${flag}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${flag}: expected an integer ${range}, got ${JSON.stringify(text)}`);
   return n;
 }
 
 export function positiveInt(flag: string, text: string): number {
-  return intInRange(flag, text, 1, Number.MAX_SAFE_INTEGER);
+  return intInRange(flag, text, 1);
 }
 
 /** A fast-check seed; `fallback` when the option was not given. */
