@@ -13,25 +13,29 @@ export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   if (!cntr || !record) return notFound("container", id);
   // container_start.go:setContainerStarting: only a CREATED container can start.
   const state = stateOf(cntr.status, cntr.unknown);
-  if (state !== "CONTAINER_CREATED") return failed(`container is in ${state} state`);
-  // container_start.go: the sandbox must be READY.
-  const sandbox = w.cri.sandboxes[record.sandboxId];
-  if (!sandbox) return failed(`sandbox ${JSON.stringify(record.sandboxId)} not found`);
-  if (sandbox.state !== "READY") return failed(`sandbox container ${JSON.stringify(record.sandboxId)} is not running`);
-  // createContainerIO -> openLogFile(O_CREATE): the kubelet's <attempt>.log now exists.
-  addLogFile(w, record.pod, record.containerName, record.attempt);
-  // NewTask, Wait, task.Start, then the StartedAt write. A failure anywhere runs the
-  // deferred cleanup: task.Delete(WithProcessKill) of what was started, and the start-failure
-  // UpdateSync (FinishedAt, 128, StartError), which may fail too and then only logs.
-  const task = createTask(w, ctx, id);
-  if (task.ok) startTask(w, ctx, id, "container");
-  const started = task.ok ? updateSync(w, ctx, id, "start", (s) => ({ ...s, startedAt: now(w) })) : task;
-  if (!started.ok) {
+  if (state !== "CONTAINER_CREATED") return failed(`failed to set starting state for container ${JSON.stringify(id)}: container is in ${state} state`);
+  // From here a failure runs the deferred cleanup: task.Delete(WithProcessKill) of whatever
+  // was started, and the start-failure UpdateSync (FinishedAt, 128, StartError), which may
+  // fail too and then only logs (seen on the real daemon: a start in a stopped sandbox
+  // leaves the container EXITED 128).
+  const fail = (error: string): CallResult => {
     deleteTask(w, ctx, id);
     const marked = updateSync(w, ctx, id, "start", (s) => ({ ...s, finishedAt: now(w), exitCode: errorStartExitCode, reason: errorStartReason }));
     if (!marked.ok) containerdLog(ctx, "error", `failed to set start failure state for container ${JSON.stringify(id)}`, marked.error);
-    return failed(task.ok ? `failed to update container ${JSON.stringify(id)} state: ${started.error}` : started.error);
-  }
+    return failed(error);
+  };
+  // container_start.go: the sandbox must be READY.
+  const sandbox = w.cri.sandboxes[record.sandboxId];
+  if (!sandbox) return fail(`sandbox ${JSON.stringify(record.sandboxId)} not found: not found`);
+  if (sandbox.state !== "READY") return fail(`sandbox container ${JSON.stringify(record.sandboxId)} is not running`);
+  // createContainerIO -> openLogFile(O_CREATE): the kubelet's <attempt>.log now exists.
+  addLogFile(w, record.pod, record.containerName, record.attempt);
+  // NewTask, Wait, task.Start, then the StartedAt write.
+  const task = createTask(w, ctx, id);
+  if (!task.ok) return fail(task.error);
+  startTask(w, ctx, id, "container");
+  const started = updateSync(w, ctx, id, "start", (s) => ({ ...s, startedAt: now(w) }));
+  if (!started.ok) return fail(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
   // events.go:startContainerExitMonitor, only after the status is stored.
   cntr.exitMonitor = true;
   say(ctx, "cri", `exit monitor waits on ${id}`);
