@@ -140,7 +140,10 @@ class TraceRunner {
       case "process.exit":
         return this.processExit(e);
       case "containerd.stop":
-        if (this.env.daemon.running) {
+        // A daemon that is not running (stopped, or dead of a fatal recovery error) has
+        // nothing to stop: its phase and error stay, as in the model.
+        if (!this.env.daemon.running) return;
+        {
           const exit = await this.env.daemon.stop();
           this.log(`  containerd exited: code ${exit?.code} signal ${exit?.signal}`);
         }
