@@ -48,6 +48,18 @@ export function boltWrite(w: World, ctx: Ctx): WriteResult {
   return { ok: false, error: `write ${boltPath}: ${enospc}` };
 }
 
+/**
+ * client.NewContainer with WithNewSnapshot: the overlayfs snapshotter makes the new
+ * snapshot's dir, then bolt stores the record. On a full disk the snapshot dir is what fails
+ * (seen on the real daemon: "failed to create prepare snapshot dir: failed to create temp dir:
+ * mkdir .../snapshots/new-...: no space left on device").
+ */
+export function newContainerRecord(w: World, ctx: Ctx, id: string): WriteResult {
+  const snapshot = mkdirAll(w, ctx, `/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/new-${id}`);
+  if (!snapshot.ok) return { ok: false, error: `failed to create prepare snapshot dir: failed to create temp dir: ${snapshot.error}` };
+  return boltWrite(w, ctx);
+}
+
 /** continuity.AtomicWriteFile of containers/<id>/status. */
 export function writeCheckpoint(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
   if (!takeRoom(w.disk)) {

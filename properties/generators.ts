@@ -23,8 +23,8 @@ const fragment: fc.Arbitrary<Command[]> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Command[]>([{ do: "stop" }, { do: "start" }]) },
   { weight: 2, arbitrary: fc.constant(one({ do: "fill" })) },
   { weight: 2, arbitrary: fc.constant(one({ do: "free" })) },
-  // A nearly full disk: a sandbox takes 3 writes, a create 3, a start 2, an exit 1.
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 6 }).map((writes) => one({ do: "room", writes })) },
+  // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1.
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 10 }).map((writes) => one({ do: "room", writes })) },
   { weight: 1, arbitrary: fc.constantFrom(1, 10, 300).map((seconds) => one({ do: "tick", seconds })) },
   { weight: 1, arbitrary: fc.constant(one({ do: "gc" })) },
   // A restart on a full disk: every status rewrite at recovery fails.
@@ -33,7 +33,7 @@ const fragment: fc.Arbitrary<Command[]> = fc.oneof(
   // which space is freed again (log rotation, image GC).
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }).map((writes): Command[] => [{ do: "room", writes }, { do: "stop" }, { do: "start" }, { do: "free" }]) },
   // The kubelet creates and starts on a nearly full disk: which of its writes fail.
-  { weight: 2, arbitrary: fc.record({ writes: fc.integer({ min: 1, max: 6 }), pod: index }).map(({ writes, pod }): Command[] => [{ do: "room", writes }, { do: "sync", pod }]) },
+  { weight: 2, arbitrary: fc.record({ writes: fc.integer({ min: 1, max: 10 }), pod: index }).map(({ writes, pod }): Command[] => [{ do: "room", writes }, { do: "sync", pod }]) },
   // A create that outlives the kubelet's deadline (#4604): the kubelet retries, then the call
   // returns late (or never: a stat stuck on a dead mount, #13867).
   { weight: 1, arbitrary: fc.constant(one({ do: "hang" })) },

@@ -3,7 +3,7 @@ import type { World } from "../world.ts";
 import { now } from "../world.ts";
 import { makeContainerName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
-import { boltWrite, containerRootDir, mkdirAll } from "../disk.ts";
+import { containerRootDir, mkdirAll, newContainerRecord } from "../disk.ts";
 import { lookupTask } from "../shim.ts";
 import { containerdLog, reached, say, type Ctx } from "../log.ts";
 import { storeStatusAtCreate } from "./status-store.ts";
@@ -59,10 +59,10 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
   // container_create.go:createContainer: MkdirAll(containerRootDir).
   const dir = mkdirAll(w, ctx, containerRootDir(id));
   if (!dir.ok) return rollback(`failed to create container root directory ${JSON.stringify(containerRootDir(id))}: ${dir.error}`);
-  // client.NewContainer: the bolt record with the CRI metadata extension.
+  // client.NewContainer: the rootfs snapshot, then the bolt record with the CRI metadata extension.
   if (w.metadata.containers[id]) return rollback(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
-  const bolt = boltWrite(w, ctx);
-  if (!bolt.ok) return rollback(`failed to create containerd container: ${bolt.error}`);
+  const record = newContainerRecord(w, ctx, id);
+  if (!record.ok) return rollback(`failed to create containerd container: ${record.error}`);
   const createdAt = now(w);
   w.metadata.containers[id] = { id, name, sandboxId, pod, containerName: req.name, attempt: req.attempt, createdAt };
   say(ctx, "cri", `add container record ${id} (${name})`, "metadata");

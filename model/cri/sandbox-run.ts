@@ -3,7 +3,7 @@ import type { World } from "../world.ts";
 import { now } from "../world.ts";
 import { makeSandboxName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
-import { boltWrite, mkdirAll, sandboxRootDir } from "../disk.ts";
+import { mkdirAll, newContainerRecord, sandboxRootDir } from "../disk.ts";
 import { createTask, startTask } from "../shim.ts";
 import { say, type Ctx } from "../log.ts";
 import { failed, ok, type CallResult } from "./call.ts";
@@ -40,9 +40,10 @@ export function finishRunPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxReques
     return failed(error);
   };
   if (w.metadata.sandboxes[id]) return rollback(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
-  // The sandbox record in bolt, then the sandbox root directory (hostname, resolv.conf...).
-  const bolt = boltWrite(w, ctx);
-  if (!bolt.ok) return rollback(`failed to create containerd container: ${bolt.error}`);
+  // The pause container (its snapshot and bolt record), then the sandbox root directory
+  // (hostname, resolv.conf...).
+  const record = newContainerRecord(w, ctx, id);
+  if (!record.ok) return rollback(`failed to create containerd container: ${record.error}`);
   const dir = mkdirAll(w, ctx, sandboxRootDir(id));
   if (!dir.ok) return rollback(`failed to create sandbox root directory ${JSON.stringify(sandboxRootDir(id))}: ${dir.error}`);
   // The pause container's task runs; sandbox status is memory only, never checkpointed.
