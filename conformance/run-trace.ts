@@ -66,10 +66,6 @@ interface ContainerRec {
   pid: number | undefined;
 }
 
-export async function runTraceOnRealContainerd(trace: RealTrace, opts: RunOptions = {}): Promise<Observation> {
-  return (await runTraceDetailed(trace, opts)).observation;
-}
-
 export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}): Promise<RealRun> {
   const bad = unsupportedEvents(trace);
   if (bad.length > 0) {

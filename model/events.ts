@@ -55,7 +55,6 @@ export const eventSchemas = {
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
-export const eventTypes = Object.keys(eventSchemas) as EventType[];
 
 export const eventSchema = z.discriminatedUnion(
   "type",
