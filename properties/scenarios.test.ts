@@ -206,3 +206,25 @@ describe("hung-create-until-restart: a create that never returns", () => {
     expect(beforeRestart.some((l) => l.text.startsWith("StartContainer") && l.text.endsWith(": ok"))).toBe(true);
   });
 });
+
+describe("pod-delete: the kubelet kills a deleted pod, then GC removes it", () => {
+  it("leaves nothing visible and no process running", () => {
+    const { observation: o } = run("pod-delete");
+    expect(o.containers.map((c) => [c.id, c.visible, c.process])).toEqual([
+      ["p:c#2", false, "exited"],
+      ["p:d#3", false, "exited"],
+    ]);
+    expect(o.sandboxes).toEqual([{ id: "p#1", visible: false, state: null }]);
+    expect(o.violations).toEqual([]);
+  });
+
+  it("kills before it removes: after the sync the containers are EXITED 137 and the sandbox NOTREADY", () => {
+    const trace = load("pod-delete");
+    const { observation: o } = replay(trace.events.slice(0, 4), configOrThrow("baseline/99748"));
+    expect(o.containers.map((c) => [c.state, c.exitCode])).toEqual([
+      ["CONTAINER_EXITED", 137],
+      ["CONTAINER_EXITED", 137],
+    ]);
+    expect(o.sandboxes[0]?.state).toBe("SANDBOX_NOTREADY");
+  });
+});
