@@ -3,7 +3,7 @@
 // the old content (vendor/github.com/containerd/continuity/ioutils.go:AtomicWriteFile).
 import type { Disk, World } from "./world.ts";
 import type { Status } from "./status.ts";
-import { say, type Ctx } from "./log.ts";
+import { say, sayRoutine, type Ctx } from "./log.ts";
 
 export const criRoot = "/var/lib/containerd/io.containerd.grpc.v1.cri";
 export const boltPath = "/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db";
@@ -67,7 +67,7 @@ export function writeCheckpoint(w: World, ctx: Ctx, id: string, status: Status):
     return { ok: false, error: `write ${containerRootDir(id)}/.tmp-status: ${enospc}` };
   }
   w.disk.checkpoints[id] = { ...status };
-  say(ctx, "cri", `write status of ${id}: ok`, "disk");
+  sayRoutine(ctx, "cri", `write status of ${id}: ok`, "disk");
   return { ok: true };
 }
 

@@ -12,6 +12,8 @@ export interface LogLine {
   text: string;
   /** Set when the real containerd prints this line, at that logrus level. */
   level?: "info" | "warn" | "error" | "fatal";
+  /** Set on what follows every change and says nothing by itself (a successful status write). */
+  routine?: true;
 }
 
 /** Situations the property runs must keep reaching; counted to guard the generators' aim. */
@@ -41,6 +43,11 @@ export function reached(ctx: Ctx, situation: Situation): void {
 
 export function say(ctx: Ctx, part: Part, text: string, to?: Part): void {
   if (ctx.log) ctx.log.push(to ? { part, to, text } : { part, text });
+}
+
+/** A routine line: kept in the timeline, left out of the diagrams. */
+export function sayRoutine(ctx: Ctx, part: Part, text: string, to: Part): void {
+  if (ctx.log) ctx.log.push({ part, to, text, routine: true });
 }
 
 /** A line the real containerd logs: `level=<level> msg="<msg>" error="<error>"`. */

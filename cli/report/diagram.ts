@@ -79,7 +79,7 @@ const spanChars = 80;
 
 /** A successful checkpoint write follows every status change; drawn, it would double a diagram's height and say nothing. */
 function isChatter(line: LogLine): boolean {
-  return line.to === "disk" && line.text.endsWith(": ok");
+  return line.routine === true;
 }
 
 function drawLine(line: LogLine): string[] {

@@ -4,7 +4,7 @@
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
 import { boltWrite, statusPath, writeCheckpoint, type WriteResult } from "../disk.ts";
-import { containerdLog, reached, say, type Ctx } from "../log.ts";
+import { containerdLog, reached, sayRoutine, type Ctx } from "../log.ts";
 
 /** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
 export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
@@ -31,7 +31,7 @@ function writeStatus(w: World, ctx: Ctx, id: string, status: Status): WriteResul
   const written = boltWrite(w, ctx);
   if (!written.ok) return written;
   record.status = { ...status };
-  say(ctx, "cri", `store status of ${id} in its metadata record`, "metadata");
+  sayRoutine(ctx, "cri", `store status of ${id} in its metadata record: ok`, "metadata");
   return written;
 }
 
