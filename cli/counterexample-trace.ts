@@ -9,9 +9,13 @@ export function counterexampleName(config: string, property: Property): string {
   return `${config.replace("/", "-")}-${property}`;
 }
 
-/** `command` is how to find it again, e.g. "restart-sim explore --config C --seed S". */
-export function counterexampleTrace(config: string, property: Property, c: Counterexample, command: string): Trace {
-  const origin = c.trace ? `the known trace ${c.trace}` : `${command} (path ${c.path})`;
+/** The command that runs fast-check straight to a random counterexample again. */
+export function exploreCommand(config: string, property: Property, c: Counterexample): string {
+  return `restart-sim explore --config ${config} --seed ${c.seed} --property ${property} --path ${c.path}`;
+}
+
+export function counterexampleTrace(config: string, property: Property, c: Counterexample): Trace {
+  const origin = c.trace ? `the known trace ${c.trace}` : exploreCommand(config, property, c);
   return {
     name: counterexampleName(config, property),
     description: `Shortest counterexample of ${property} on ${config}, found by ${origin}: ${c.message}`,

@@ -29,6 +29,8 @@ export type CellVerdict =
 export interface CheckOptions {
   runs: number;
   seed: number;
+  /** fast-check's path to one counterexample of this seed: replays just that run (and shrinks it). */
+  path?: string;
   /** Known traces, run first. */
   examples?: readonly { name: string; events: Event[] }[];
   /** Called after every random scenario with how many have run. */
@@ -62,7 +64,11 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
     const scenario: Scenario = { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
     if (!holds(scenario)) found.push(toCounterexample(cache.config, cache.run(scenario), property, null, null, example.name));
   }
-  const details = fc.check(fc.property(scenarioArbitrary, counted), { numRuns: options.runs, seed: options.seed });
+  const details = fc.check(fc.property(scenarioArbitrary, counted), {
+    numRuns: options.runs,
+    seed: options.seed,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
   if (details.failed && details.counterexample) {
     found.push(toCounterexample(cache.config, cache.run(details.counterexample[0]), property, details.seed, details.counterexamplePath, null));
   }

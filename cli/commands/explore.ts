@@ -1,11 +1,11 @@
-// restart-sim explore --config C [--runs N] [--seed S] [--property P] [--out DIR] [--json]
+// restart-sim explore --config C [--runs N] [--seed S [--property P --path P]] [--out DIR] [--json]
 // Random scenarios against one configuration, every property; a violation is shrunk, shown as
 // a timeline, and saved as a trace file that `replay` reproduces exactly.
 import type { Command } from "commander";
 import { loadTrace, resolveConfig, traceFiles } from "../load-trace.ts";
 import { fail, exitCodes } from "../exit.ts";
 import { positiveInt, seedOption } from "../options.ts";
-import { counterexampleTrace } from "../counterexample-trace.ts";
+import { counterexampleTrace, exploreCommand } from "../counterexample-trace.ts";
 import { Progress } from "../progress.ts";
 import { formatTimeline } from "../timeline.ts";
 import { saveTrace } from "../save-trace.ts";
@@ -19,6 +19,7 @@ interface Options {
   runs: string;
   seed?: string;
   property?: string;
+  path?: string;
   out: string;
   json?: boolean;
 }
@@ -31,6 +32,7 @@ export function registerExplore(program: Command): void {
     .option("--runs <n>", "random scenarios per property", "1000")
     .option("--seed <s>", "fast-check seed (default: a new one, printed)")
     .option("--property <p>", "only this property")
+    .option("--path <path>", "with --seed and --property: replay the fast-check run at this path, as a failure printed it")
     .option("--out <dir>", "where counterexample traces are written", "explored")
     .option("--json", "print the verdicts as JSON")
     .action((opts: Options) => {
@@ -40,12 +42,21 @@ export function registerExplore(program: Command): void {
       if (opts.property !== undefined && !properties.includes(opts.property as Property)) {
         fail(`--property: unknown property ${JSON.stringify(opts.property)}; one of ${properties.join(", ")}`);
       }
+      if (opts.path !== undefined && (opts.seed === undefined || opts.property === undefined)) {
+        fail("--path: give it with the --seed and --property it was printed with");
+      }
       const selected = opts.property ? [opts.property as Property] : properties;
       const examples = traceFiles("traces").map(loadTrace);
       const cache = new ScenarioCache(config);
       const progress = new Progress(opts.json);
       const results = selected.map((property) => {
-        const result = checkProperty(cache, property, { runs, seed, examples, onRun: (n) => progress.update(`${config.name} ${property}: ${n}/${runs}`) });
+        const result = checkProperty(cache, property, {
+          runs,
+          seed,
+          examples,
+          ...(opts.path === undefined ? {} : { path: opts.path }),
+          onRun: (n) => progress.update(`${config.name} ${property}: ${n}/${runs}`),
+        });
         progress.done(`${config.name} ${property}: ${result.verdict === "holds" ? `holds after ${result.runs} scenarios` : "violated"}`);
         return { result, saved: result.verdict === "violated" ? save(opts.out, config, result) : null };
       });
@@ -61,7 +72,7 @@ export function registerExplore(program: Command): void {
 
 function save(dir: string, config: Config, result: Extract<CellVerdict, { verdict: "violated" }>): string {
   const c = result.counterexample;
-  const trace = counterexampleTrace(config.name, result.property, c, `restart-sim explore --config ${config.name} --seed ${c.seed}`);
+  const trace = counterexampleTrace(config.name, result.property, c);
   return saveTrace(dir, trace);
 }
 
@@ -72,7 +83,7 @@ function print(config: Config, result: CellVerdict, saved: string | null): void 
   }
   const c = result.counterexample;
   console.log(`${result.property}: VIOLATED at event ${c.event} of ${c.events.length}: ${c.message}`);
-  console.log(c.trace ? `  found by the known trace ${c.trace}` : `  seed ${c.seed}, path ${c.path}`);
+  console.log(c.trace ? `  found by the known trace ${c.trace}` : `  seed ${c.seed}, path ${c.path}: ${exploreCommand(config.name, result.property, c)}`);
   console.log(formatTimeline(replay(c.events, config).timeline).replace(/^/gm, "  "));
   console.log(`  saved: ${saved}; replay it with: restart-sim replay ${saved}\n`);
 }

@@ -52,7 +52,7 @@ export function writeReport(out: string, results: Results, findings: VariantFind
   const found = violations(results);
   prepareReportDir(out);
   for (const v of found) {
-    const trace = counterexampleTrace(v.config.config, v.cell.property, v.counterexample, `restart-sim compare --seed ${results.seed} --runs ${results.runs}`);
+    const trace = counterexampleTrace(v.config.config, v.cell.property, v.counterexample);
     saveTrace(join(out, "traces"), trace);
   }
   const command = (v: Violation) => `npx restart-sim replay ${shellWord(join(out, v.counterexample.file))} --config ${v.config.config}`;
