@@ -4,10 +4,11 @@
 import { createHash } from "node:crypto";
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
-import { initialWorld, type World } from "../model/world.ts";
+import type { World } from "../model/world.ts";
+import { worldAfter } from "./replay.ts";
 import { step } from "../model/step.ts";
 import { checkSafety, type SafetyProperty, safetyProperties } from "./invariants.ts";
-import { fingerprint } from "./fingerprint.ts";
+import { factorial, fingerprint } from "./fingerprint.ts";
 import { podEvents, podSpec, resolve, type Command, type PodSpec } from "./scenario.ts";
 
 export interface Scope {
@@ -64,10 +65,6 @@ export function scopePods(scope: Scope): PodSpec[] {
   return Array.from({ length: scope.pods }, (_, i) => podSpec(i, scope.containers));
 }
 
-function factorial(n: number): number {
-  return n <= 1 ? 1 : n * factorial(n - 1);
-}
-
 interface Node {
   world: World;
   key: string;
@@ -83,9 +80,8 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
   /** How each stored state was first reached: its parent's key and the event, for the trace. */
   const parents = new Map<string, { parent: string | null; event: Event | null }>();
 
-  let world = initialWorld();
   const prefix = podEvents(pods);
-  for (const event of prefix) world = step(world, event, config, { log: false }).world;
+  const world = worldAfter(prefix, config);
   const root = fingerprint(world, { symmetry: options.symmetry });
   const rootKey = hash(root.key);
   parents.set(rootKey, { parent: null, event: null });

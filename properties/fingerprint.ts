@@ -48,7 +48,7 @@ function timestampRanks(w: World): Ranks {
   return new Map([...stamps].sort((a, b) => a - b).map((t, i) => [t, i + 1]));
 }
 
-function factorial(n: number): number {
+export function factorial(n: number): number {
   return n <= 1 ? 1 : n * factorial(n - 1);
 }
 

@@ -5,12 +5,13 @@
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import { checkIds } from "../model/trace.ts";
-import { initialWorld, type World } from "../model/world.ts";
+import { initialWorld } from "../model/world.ts";
 import { step } from "../model/step.ts";
 import { checkProperty as checkSafetyProperty, type Property, type SafetyProperty } from "./invariants.ts";
 import { checkConverges } from "./converges.ts";
 import { healingEvents } from "./scenario.ts";
 import type { ScenarioRun } from "./run-scenario.ts";
+import { worldAfter } from "./replay.ts";
 
 export interface Found {
   events: Event[];
@@ -19,30 +20,21 @@ export interface Found {
   message: string;
 }
 
-function run(events: readonly Event[], config: Config, each?: (w: World, i: number) => boolean): World {
+/** A safety property: the trace up to its first violation, or null if it holds throughout. */
+function safetyViolation(events: readonly Event[], config: Config, property: SafetyProperty): Found | null {
   let world = initialWorld();
   for (const [i, event] of events.entries()) {
     world = step(world, event, config, { log: false }).world;
-    if (each?.(world, i)) break;
+    const [message] = checkSafetyProperty(property, world);
+    if (message !== undefined) return { events: events.slice(0, i + 1), event: i, message };
   }
-  return world;
-}
-
-/** A safety property: the trace up to its first violation, or null if it holds throughout. */
-function safetyViolation(events: readonly Event[], config: Config, property: SafetyProperty): Found | null {
-  let found: Found | null = null;
-  run(events, config, (w, i) => {
-    const [message] = checkSafetyProperty(property, w);
-    if (message !== undefined) found = { events: events.slice(0, i + 1), event: i, message };
-    return found !== null;
-  });
-  return found;
+  return null;
 }
 
 /** converges: the body, then the healing suffix; found when the world after it has not converged. */
 function convergenceFailure(body: readonly Event[], config: Config): Found | null {
-  const events = [...body, ...healingEvents(run(body, config))];
-  const [message] = checkConverges(run(events, config));
+  const events = [...body, ...healingEvents(worldAfter(body, config))];
+  const [message] = checkConverges(worldAfter(events, config));
   return message === undefined ? null : { events, event: events.length - 1, message };
 }
 

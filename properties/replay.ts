@@ -24,6 +24,13 @@ export interface Replay {
   observation: Observation;
 }
 
+/** The world after these events, with no log and no checks: for callers that only need the end state. */
+export function worldAfter(events: readonly Event[], config: Config): World {
+  let world = initialWorld();
+  for (const event of events) world = step(world, event, config, { log: false }).world;
+  return world;
+}
+
 const violationKey = (v: Violation) => `${v.property}\u0000${v.message}`;
 
 export function replay(events: readonly Event[], config: Config, options: { log?: boolean } = {}): Replay {
