@@ -156,7 +156,6 @@ export interface ContainerFacts {
 export interface SandboxFacts {
   id: string;
   pod: string;
-  attempt: number;
 }
 
 export interface Ledger {

@@ -53,6 +53,6 @@ export function finishRunPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxReques
   w.metadata.sandboxes[id] = { id, name, pod, attempt, createdAt: now(w) };
   say(ctx, "cri", `add sandbox record ${id} (${name})`, "metadata");
   w.cri.sandboxes[id] = { id, state: "READY" };
-  w.ledger.sandboxes.push({ id, pod, attempt });
+  w.ledger.sandboxes.push({ id, pod });
   return ok;
 }
