@@ -44,15 +44,20 @@ export function podEvents(pods: readonly PodSpec[]): Event[] {
   return pods.map((p) => ({ type: "pod.add", pod: p.name, containers: [...p.containers] }));
 }
 
+/** Positions wrap around, so every generated position names a pod of the scope. */
+function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined {
+  return pods[position % Math.max(1, pods.length)];
+}
+
 /** The concrete events of one command in this world; none when it does not apply. */
 export function resolve(command: Command, pods: readonly PodSpec[], w: World): Event[] {
   switch (command.do) {
     case "sync": {
-      const pod = pods[command.pod % Math.max(1, pods.length)];
+      const pod = podAt(pods, command.pod);
       return pod ? [{ type: "kubelet.sync", pod: pod.name }] : [];
     }
     case "exit": {
-      const pod = pods[command.pod % Math.max(1, pods.length)];
+      const pod = podAt(pods, command.pod);
       const name = pod?.containers[command.container % pod.containers.length];
       if (!pod || !name) return [];
       const target = w.ledger.containers.findLast((c) => c.pod === pod.name && c.name === name && w.shim.tasks[c.id]?.status === "running");
