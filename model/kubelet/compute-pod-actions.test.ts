@@ -56,6 +56,26 @@ describe("computePodActions", () => {
     expect(actions.killPod).toBe(true);
   });
 
+  it("takes the newest sandbox's attempt + 1, not the highest (PodSandboxChanged)", () => {
+    const late = { ...sandbox("late", 0, "SANDBOX_NOTREADY"), createdAt: 9 };
+    const actions = computePodActions(pod(), { sandboxes: [late, sandbox("s3", 3, "SANDBOX_NOTREADY")], containers: [] });
+    expect(actions.createSandbox).toBe(1);
+  });
+
+  it("does not make a new sandbox for an OnFailure pod whose containers all succeeded: it is only killed", () => {
+    const actions = computePodActions(pod("OnFailure"), { sandboxes: [sandbox("s0", 0, "SANDBOX_NOTREADY")], containers: [container("x", 0, "CONTAINER_EXITED", 0)] });
+    expect(actions).toMatchObject({ killPod: true, createSandbox: null, containersToStart: [] });
+  });
+
+  it("makes a new sandbox for an OnFailure pod with a failed container, and starts only that one", () => {
+    const failed = { ...container("y", 0, "CONTAINER_EXITED", 1), name: "d" };
+    const actions = computePodActions(pod("OnFailure", ["c", "d"]), {
+      sandboxes: [sandbox("s0", 0, "SANDBOX_NOTREADY")],
+      containers: [container("x", 0, "CONTAINER_EXITED", 0), failed],
+    });
+    expect(actions).toMatchObject({ killPod: true, createSandbox: 1, containersToStart: ["d"] });
+  });
+
   it("does not make a new sandbox for a Never pod that already ran: it is only killed", () => {
     const actions = computePodActions(pod("Never"), { sandboxes: [sandbox("s0", 0, "SANDBOX_NOTREADY")], containers: [container("x", 0, "CONTAINER_EXITED")] });
     expect(actions).toMatchObject({ killPod: true, createSandbox: null, containersToStart: [] });

@@ -35,16 +35,21 @@ export function shouldContainerBeRestarted(pod: Pod, newest: ContainerView | und
 export function computePodActions(pod: Pod, status: PodStatus): PodActions {
   const actions: PodActions = { killPod: false, createSandbox: null, sandboxId: null, containersToKill: [], containersToStart: [] };
   if (podSandboxChanged(status)) {
-    const attempt = status.sandboxes.length === 0 ? 0 : Math.max(...status.sandboxes.map((s) => s.attempt)) + 1;
+    // kuberuntime/util/util.go:PodSandboxChanged: the newest sandbox's Metadata.Attempt + 1 (not the highest).
+    const [newestSandbox] = status.sandboxes;
+    const attempt = newestSandbox ? newestSandbox.attempt + 1 : 0;
     actions.killPod = true;
-    // "Do not create a new sandbox" for a Never pod that already ran: it is only killed.
+    // "we should not create a sandbox for a pod if it is already done": a Never pod that already ran is only killed.
     if (pod.restartPolicy === "Never" && attempt !== 0 && status.containers.length > 0) return actions;
-    actions.createSandbox = attempt;
-    // OnFailure: containers that succeeded are not started again in the new sandbox.
-    actions.containersToStart = pod.containers.filter((name) => {
+    // OnFailure: containers that succeeded are not started again (kuberuntime_manager.go:containerSucceeded).
+    const containersToStart = pod.containers.filter((name) => {
       const newest = findContainerStatusByName(status, name);
       return !(pod.restartPolicy === "OnFailure" && newest?.state === "CONTAINER_EXITED" && newest.exitCode === 0);
     });
+    // "We should not create a sandbox for a Pod if initialization is done and there is no container to start."
+    if (containersToStart.length === 0) return actions;
+    actions.createSandbox = attempt;
+    actions.containersToStart = containersToStart;
     return actions;
   }
   actions.sandboxId = status.sandboxes[0]?.id ?? null;
