@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../model/config.ts";
 import { kubeletVariants } from "../model/variants/kubelet.ts";
+import type { ContainerdVariantName } from "../model/variants/containerd.ts";
 import { loadTrace, traceFiles } from "../cli/load-trace.ts";
 import { properties } from "./invariants.ts";
 import { ScenarioCache, checkProperty, type CellVerdict } from "./check-property.ts";
@@ -19,7 +20,7 @@ function explain(result: CellVerdict): string {
   return `violated (${origin}) at event ${c.event}: ${c.message}\n${c.events.map((e, i) => `  [${i}] ${JSON.stringify(e)}`).join("\n")}`;
 }
 
-export function describeVerdicts(containerd: string): void {
+export function describeVerdicts(containerd: ContainerdVariantName): void {
   for (const kubelet of kubeletVariants) {
     const parsed = parseConfig(`${containerd}/${kubelet.name}`);
     if (!parsed.ok) throw new Error(parsed.error);

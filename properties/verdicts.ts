@@ -5,6 +5,8 @@
 // that outlive the kubelet's deadline (#4604, #13867). The disk variants leave slow calls as
 // upstream has them, the slow-call variants leave the disk as upstream has it; ours does both.
 import type { Property } from "./invariants.ts";
+import type { ContainerdVariantName } from "../model/variants/containerd.ts";
+import type { KubeletVariantName } from "../model/variants/kubelet.ts";
 
 export interface Cell {
   verdict: "holds" | "violated";
@@ -20,8 +22,7 @@ export interface Cell {
 export const verdictRuns = 1500;
 export const verdictSeed = 7247;
 
-type Kubelet = "pre-99748" | "99748" | "bump-on-deadline";
-type ByKubelet = Record<Kubelet, Cell>;
+type ByKubelet = Record<KubeletVariantName, Cell>;
 type Row = Record<Property, Cell | ByKubelet>;
 
 const holds = (why: string): Cell => ({ verdict: "holds", why });
@@ -81,7 +82,8 @@ const slowCallsLiveness = "a create that never returns (#13867) holds its name u
 
 // --- the table --------------------------------------------------------------------------
 
-export const expectedVerdicts: Record<string, Row> = {
+/** One row per containerd variant: a variant without its row does not compile. */
+export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
   baseline: {
     ...skipsAtRecovery,
     ...namesHeldBySlowCalls,
@@ -160,12 +162,7 @@ export const expectedVerdicts: Record<string, Row> = {
   },
 };
 
-export function expectedCell(containerd: string, kubelet: string, property: Property): Cell {
-  const row = expectedVerdicts[containerd];
-  if (!row) throw new Error(`no expected verdicts for containerd variant ${containerd}`);
-  const cell = row[property];
-  if ("verdict" in cell) return cell;
-  const byKubelet = cell[kubelet as Kubelet];
-  if (!byKubelet) throw new Error(`no expected verdict for kubelet variant ${kubelet}`);
-  return byKubelet;
+export function expectedCell(containerd: ContainerdVariantName, kubelet: KubeletVariantName, property: Property): Cell {
+  const cell = expectedVerdicts[containerd][property];
+  return "verdict" in cell ? cell : cell[kubelet];
 }

@@ -1,7 +1,7 @@
 // What goes wrong with each containerd variant, in a reviewer's words: for every property it
 // violates, the verdict table's `why` sentence, or the counterexample's own message when the
 // table expected the property to hold (a new finding, which has no sentence yet).
-import { containerdVariants } from "../../model/variants/containerd.ts";
+import { containerdVariants, type ContainerdVariantName } from "../../model/variants/containerd.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import type { Cell, Results } from "./results.ts";
 
@@ -11,7 +11,7 @@ export interface Problem {
 }
 
 export interface VariantFindings {
-  variant: string;
+  variant: ContainerdVariantName;
   /** The variant's own one-sentence summary (model/variants). */
   summary: string;
   /** Empty when the variant holds every property under every kubelet. */
@@ -19,7 +19,7 @@ export interface VariantFindings {
 }
 
 function explain(cell: Cell): string {
-  return cell.expected === "violated" && cell.why !== null ? cell.why : `new finding: ${cell.counterexample?.message}`;
+  return cell.expected === "violated" ? cell.why : `new finding: ${cell.counterexample?.message}`;
 }
 
 export function variantFindings(results: Results): VariantFindings[] {

@@ -13,7 +13,8 @@ import { checkConfig, type ConfigJob } from "./check-config.ts";
 import { breakingBand, mermaidText, sequenceDiagram, wrapText } from "./diagram.ts";
 import { variantFindings } from "./findings.ts";
 import { code, escapeMarkdown, renderMarkdown } from "./markdown.ts";
-import { buildResults, resultsJson, violations, type Cell, type Results, type Verdict } from "./results.ts";
+import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
+import { buildResults, resultsJson, violations, type Cell, type ConfigResults, type Results, type Verdict } from "./results.ts";
 import { writeReport } from "./write-report.ts";
 
 const issue7247 = loadTrace(new URL("../../traces/issue-7247.json", import.meta.url).pathname);
@@ -78,7 +79,7 @@ describe("markdown", () => {
 
   // Hand-made results, so that this test does not move with the model's verdicts.
   const holds = (property: Property, expected: Verdict = "holds"): Cell => ({ property, verdict: "holds", expected, why: "because", runs: 10, counterexample: null });
-  const baseline = (kubelet: string) => ({
+  const baseline = (kubelet: KubeletVariantName): ConfigResults => ({
     config: `baseline/${kubelet}`,
     containerd: "baseline",
     kubelet,
@@ -141,7 +142,7 @@ describe("what goes wrong with a variant", () => {
     runs: 10,
     counterexample: why === null ? null : { event: 0, message: "m", trace: null, seed: 1, path: "0", file: "f", events: [] },
   });
-  const row = (kubelet: string, whyStuck: string | null) => ({
+  const row = (kubelet: KubeletVariantName, whyStuck: string | null): ConfigResults => ({
     config: `long-term/${kubelet}`,
     containerd: "long-term",
     kubelet,

@@ -6,7 +6,9 @@
 import type { Event } from "../../model/events.ts";
 import { configOrThrow } from "../../model/config.ts";
 import type { Property } from "../../properties/invariants.ts";
-import { expectedCell, expectedVerdicts } from "../../properties/verdicts.ts";
+import type { ContainerdVariantName } from "../../model/variants/containerd.ts";
+import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
+import { expectedCell } from "../../properties/verdicts.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { ConfigVerdicts } from "./check-config.ts";
 
@@ -28,9 +30,9 @@ export interface ReportCounterexample {
 export interface Cell {
   property: Property;
   verdict: Verdict;
-  /** The verdict table's verdict and reason; null for a variant the table does not cover yet. */
-  expected: Verdict | null;
-  why: string | null;
+  /** The verdict table's verdict and reason (the table has a cell for every configuration). */
+  expected: Verdict;
+  why: string;
   /** Scenarios run: known traces plus random ones (fewer when a violation stopped the run). */
   runs: number;
   counterexample: ReportCounterexample | null;
@@ -38,8 +40,8 @@ export interface Cell {
 
 export interface ConfigResults {
   config: string;
-  containerd: string;
-  kubelet: string;
+  containerd: ContainerdVariantName;
+  kubelet: KubeletVariantName;
   cells: Cell[];
 }
 
@@ -52,24 +54,18 @@ export interface Results {
   configs: ConfigResults[];
 }
 
-/** The verdict table's cell, or null while the table does not cover a new variant. */
-function tableCell(containerd: string, kubelet: string, property: Property): { verdict: Verdict; why: string } | null {
-  if (!(containerd in expectedVerdicts)) return null;
-  // expectedCell's type promises a cell, but for a kubelet variant the row lacks it has none.
-  return (expectedCell(containerd, kubelet, property) as ReturnType<typeof expectedCell> | undefined) ?? null;
-}
-
 export function buildResults(seed: number, runs: number, knownTraces: string[], checked: readonly ConfigVerdicts[]): Results {
   const configs = checked.map(({ config, verdicts }) => {
     const { containerd, kubelet } = configOrThrow(config);
     const cells = verdicts.map((v): Cell => {
-      const expected = tableCell(containerd.name, kubelet.name, v.property);
+      // An unknown variant throws in configOrThrow; a known one has its cell, or would not compile.
+      const expected = expectedCell(containerd.name, kubelet.name, v.property);
       const c = v.verdict === "violated" ? v.counterexample : null;
       return {
         property: v.property,
         verdict: v.verdict,
-        expected: expected?.verdict ?? null,
-        why: expected?.why ?? null,
+        expected: expected.verdict,
+        why: expected.why,
         runs: v.runs,
         counterexample: c && {
           event: c.event,
@@ -112,7 +108,6 @@ export function violations(results: Results): Violation[] {
 /** What a differing cell means, in one sentence. */
 export function describeDifference({ cell }: Located): string {
   const found = cell.verdict === "violated" ? `violated: ${cell.counterexample?.message}` : `held after ${cell.runs} scenarios`;
-  if (cell.expected === null) return `not in the verdict table yet; ${found}`;
   return cell.verdict === "violated"
     ? `expected to hold (${cell.why}), but ${found}`
     : `expected violated (${cell.why}), but ${found}: not reproduced (try more --runs?)`;
@@ -120,9 +115,7 @@ export function describeDifference({ cell }: Located): string {
 
 /** What the verdict table says about a violated cell. */
 export function expectationSentence(cell: Cell): string {
-  if (cell.expected === "violated") return `Why: ${cell.why}.`;
-  if (cell.expected === "holds") return `Not expected: the verdict table says this holds (${cell.why}).`;
-  return "Not in the verdict table (properties/verdicts.ts) yet.";
+  return cell.expected === "violated" ? `Why: ${cell.why}.` : `Not expected: the verdict table says this holds (${cell.why}).`;
 }
 
 /** A matrix cell: "holds", or "✗ N" for a violation whose shortest trace has N events; "≠" marks a difference from the table. */

@@ -2,8 +2,9 @@
 // questions at its few decision points (cri/status-store.ts, cri/exit-handler.ts,
 // cri/recover.ts) and never tests a variant's name.
 
-export interface ContainerdVariant {
-  name: string;
+/** A containerd variant. `ContainerdVariant<string>` checks one before it joins the list below; elsewhere its name is one of the list's. */
+export interface ContainerdVariant<Name extends string = ContainerdVariantName> {
+  name: Name;
   /** One sentence: what the variant changes, in containerd's terms. */
   summary: string;
   /**
@@ -59,37 +60,37 @@ const upstream = {
   onCallerGone: "keep-name",
 } as const;
 
-export const baseline: ContainerdVariant = {
+export const baseline = {
   ...upstream,
   name: "baseline",
   summary: "upstream main today: a status rewrite that fails at recovery skips the container",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const shortTerm: ContainerdVariant = {
+export const shortTerm = {
   ...upstream,
   name: "short-term",
   summary: "#11504 short-term (WithStatusWhenRestart): ENOSPC while storing status during recovery is logged and ignored",
   onRecoveryStatusWriteError: "keep",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const enospcEverywhere: ContainerdVariant = {
+export const enospcEverywhere = {
   ...upstream,
   name: "enospc-everywhere",
   summary: "commit 7d1bc2355 (PR #11458): StoreStatus and UpdateSync ignore ENOSPC everywhere and keep the new status in memory",
   onRecoveryStatusWriteError: "keep",
   onRuntimeStatusWriteError: "keep",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const longTerm: ContainerdVariant = {
+export const longTerm = {
   ...upstream,
   name: "long-term",
   summary:
     "#11504 long-term: the status lives in the container's metadata record; recovery writes it only when it changed and never skips a container",
   statusStore: "metadata-record",
   onRecoveryStatusWriteError: "keep",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const keepTaskUntilStored: ContainerdVariant = {
+export const keepTaskUntilStored = {
   ...upstream,
   name: "keep-task-until-stored",
   summary:
@@ -97,31 +98,33 @@ export const keepTaskUntilStored: ContainerdVariant = {
   onRecoveryStatusWriteError: "keep",
   deleteStoppedTask: "after-status-stored",
   rewriteMemoryOnlyStatus: true,
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const joinInFlightCreate: ContainerdVariant = {
+export const joinInFlightCreate = {
   ...upstream,
   name: "join-in-flight-create",
   summary: "for slow calls (#4604): a retry with the same name and the same request waits for the call in flight instead of failing with \"name is reserved\"",
   onNameHeldBySameCall: "join",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const releaseNameOnCancel: ContainerdVariant = {
+export const releaseNameOnCancel = {
   ...upstream,
   name: "release-name-on-cancel",
   summary:
     "ours, for slow calls: when the caller of a create in flight gives up, its name is released at once and the call's late work is rolled back, so the kubelet's retry gets the name",
   onCallerGone: "release-name",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const keepTaskReleaseName: ContainerdVariant = {
+export const keepTaskReleaseName = {
   ...keepTaskUntilStored,
   name: "keep-task-release-name",
   summary: "ours, both fixes together: keep-task-until-stored for full disks and release-name-on-cancel for slow calls",
   onCallerGone: "release-name",
-};
+} as const satisfies ContainerdVariant<string>;
 
-export const containerdVariants: readonly ContainerdVariant[] = [
+// `as const` keeps each name a literal, so the names are a union the compiler checks (the verdict
+// table has one row per name); `satisfies` checks every variant without widening it.
+export const containerdVariants = [
   baseline,
   shortTerm,
   enospcEverywhere,
@@ -130,4 +133,6 @@ export const containerdVariants: readonly ContainerdVariant[] = [
   joinInFlightCreate,
   releaseNameOnCancel,
   keepTaskReleaseName,
-];
+] as const satisfies readonly ContainerdVariant<string>[];
+
+export type ContainerdVariantName = (typeof containerdVariants)[number]["name"];

@@ -1,0 +1,48 @@
+// The verdict table covers exactly the variants under review, and each containerd variant's
+// row is asserted by its own test file. The compiler already refuses a row missing from the
+// typed table; this also catches what it cannot see: a cell lost behind a cast, a row for a
+// variant that is gone, and a variant whose verdicts no test file runs.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { containerdVariants } from "../model/variants/containerd.ts";
+import { kubeletVariants } from "../model/variants/kubelet.ts";
+import { properties } from "./invariants.ts";
+import { expectedCell, expectedVerdicts } from "./verdicts.ts";
+
+const containerdNames = containerdVariants.map((v) => v.name);
+const kubeletNames = kubeletVariants.map((v) => v.name);
+const here = new URL(".", import.meta.url).pathname;
+
+describe("the verdict table", () => {
+  it("has one row per containerd variant, and no other", () => {
+    expect(Object.keys(expectedVerdicts).sort()).toEqual([...containerdNames].sort());
+  });
+
+  it.each(containerdNames)("%s: every property has one cell, or one per kubelet variant", (containerd) => {
+    const row = expectedVerdicts[containerd];
+    expect(Object.keys(row).sort()).toEqual([...properties].sort());
+    for (const property of properties) {
+      const cell = row[property];
+      if (!("verdict" in cell)) expect(Object.keys(cell).sort(), `${containerd} ${property}`).toEqual([...kubeletNames].sort());
+      for (const kubelet of kubeletNames) {
+        const { verdict, why } = expectedCell(containerd, kubelet, property);
+        expect(["holds", "violated"], `${containerd}/${kubelet} ${property}`).toContain(verdict);
+        expect(why, `${containerd}/${kubelet} ${property}`).not.toBe("");
+      }
+    }
+  });
+});
+
+describe("the verdict test files", () => {
+  const files = readdirSync(here).filter((f) => /^verdicts-.+\.test\.ts$/.test(f));
+
+  it.each(containerdNames)("%s has its own verdicts-<variant>.test.ts, which runs its row", (containerd) => {
+    const file = `verdicts-${containerd}.test.ts`;
+    expect(files).toContain(file);
+    expect(readFileSync(`${here}${file}`, "utf8")).toContain(`describeVerdicts(${JSON.stringify(containerd)});`);
+  });
+
+  it("are all for a variant under review", () => {
+    expect(files.filter((f) => !containerdNames.some((name) => f === `verdicts-${name}.test.ts`))).toEqual([]);
+  });
+});
