@@ -18,6 +18,7 @@ import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
 import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
 import { hangStorage, resumeStorage } from "./cri/storage.ts";
+import { callDeadline } from "./kubelet/remote-runtime.ts";
 
 export interface StepResult {
   world: World;
@@ -49,7 +50,7 @@ export function step(world: World, event: Event, config: Config, options: StepOp
   return { world: recordReported(next), log: ctx.log ?? [], call };
 }
 
-/** Every event but kubelet.sync, which step() plans first. */
+/** Every event but kubelet.sync, which step() plans first. A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included. */
 function apply(w: World, ctx: Ctx, e: Exclude<Event, { type: "kubelet.sync" }>): CallResult | null {
   switch (e.type) {
     case "pod.add":
@@ -62,13 +63,13 @@ function apply(w: World, ctx: Ctx, e: Exclude<Event, { type: "kubelet.sync" }>):
       garbageCollect(w, ctx);
       return null;
     case "cri.runPodSandbox":
-      return cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt });
+      return cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") });
     case "cri.stopPodSandbox":
       return cri.stopPodSandbox(w, ctx, e.id);
     case "cri.removePodSandbox":
       return cri.removePodSandbox(w, ctx, e.id);
     case "cri.createContainer":
-      return cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt });
+      return cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") });
     case "cri.startContainer":
       return cri.startContainer(w, ctx, e.id);
     case "cri.stopContainer":

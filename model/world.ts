@@ -118,6 +118,8 @@ export interface InFlightCall {
   attempt: number;
   /** Logical seconds when it began. */
   since: number;
+  /** Logical second at which its caller's context passes its deadline and is canceled. */
+  deadline: number;
   /** It will never return (blocked for good); only a containerd restart ends it. */
   stuck: boolean;
   /** Its caller gave up and the variant released its name: its late work is rolled back. */

@@ -134,6 +134,7 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
       c.attempt,
       local.get(c.sandboxId) ?? null,
       w.clock.seconds - c.since,
+      c.deadline - w.clock.seconds,
       c.stuck,
       c.canceled,
       reserved.has(c.id),

@@ -3,7 +3,6 @@
 import type { World } from "../model/world.ts";
 import { visibleContainers } from "../model/cri/list.ts";
 import { lifecycleRank, unknownExitReason } from "../model/status.ts";
-import { kubeletDeadline } from "../model/cri/in-flight.ts";
 
 export const safetyProperties = [
   "no-duplicate-running",
@@ -69,7 +68,7 @@ const checks: Record<SafetyProperty, Check> = {
     // The kubelet retries a create and is refused by a call it already gave up on.
     const refused = Object.entries(w.kubelet.refused).flatMap(([key, { name, holder }]) => {
       const call = inFlight.get(holder);
-      if (visible(holder) || !call || w.clock.seconds - call.since <= kubeletDeadline(call.kind)) return [];
+      if (visible(holder) || !call || w.clock.seconds <= call.deadline) return [];
       return [
         `the kubelet's create of ${key} fails with "name ${name} is reserved" for ${holder}, a call in flight since t=${call.since}s that the kubelet gave up on`,
       ];

@@ -15,6 +15,8 @@ export interface CreateContainerRequest {
   sandboxId: string;
   name: string;
   attempt: number;
+  /** The caller's context deadline, logical seconds. */
+  deadline: number;
 }
 
 export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest): CallResult {
@@ -41,7 +43,7 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
     );
   }
   // The slow part (snapshot prepare, volume stats) waits while the storage hangs.
-  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "createContainer", name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt });
+  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "createContainer", name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt, deadline: req.deadline });
   return finishCreateContainer(w, ctx, req, name);
 }
 

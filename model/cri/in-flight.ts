@@ -1,16 +1,12 @@
 // Create calls that outlive their caller: CreateContainer and RunPodSandbox reserve their
 // name first and then do slow work (snapshot prepare, a stat on a volume mount). While the
 // storage hangs they wait there, holding the name (containerd #4604, #9947, #13867); the
-// kubelet gives up after its deadline, but containerd goes on.
+// caller gives up at its deadline, which the call carries (its gRPC context), but containerd
+// goes on.
 import type { InFlightCall, World } from "../world.ts";
 import { say, type Ctx } from "../log.ts";
 import { pending, type CallResult } from "./call.ts";
 import { releaseByKey } from "../registrar.ts";
-
-/** kubelet cri-client: runtime-request-timeout (2 min) per call; RunPodSandbox gets twice that. */
-export function kubeletDeadline(kind: InFlightCall["kind"]): number {
-  return kind === "runPodSandbox" ? 240 : 120;
-}
 
 export function beginInFlight(w: World, ctx: Ctx, call: Omit<InFlightCall, "since" | "stuck" | "canceled">): CallResult {
   w.cri.inFlight.push({ ...call, since: w.clock.seconds, stuck: false, canceled: false });
@@ -18,11 +14,13 @@ export function beginInFlight(w: World, ctx: Ctx, call: Omit<InFlightCall, "sinc
   return pending(call.id);
 }
 
+type Request = Pick<InFlightCall, "kind" | "sandboxId" | "pod" | "containerName" | "attempt">;
+
 /**
  * A retry that finds its name held by an in-flight call for the very same request: the
  * variant may join that call (wait for its result) instead of failing with "name is reserved".
  */
-export function joinInFlight(w: World, ctx: Ctx, holder: string, request: Pick<InFlightCall, "kind" | "sandboxId" | "pod" | "containerName" | "attempt">): CallResult | null {
+export function joinInFlight(w: World, ctx: Ctx, holder: string, request: Request): CallResult | null {
   if (ctx.config.containerd.onNameHeldBySameCall !== "join") return null;
   const call = w.cri.inFlight.find((c) => c.id === holder);
   if (!call || !sameRequest(call, request)) return null;
@@ -31,7 +29,7 @@ export function joinInFlight(w: World, ctx: Ctx, holder: string, request: Pick<I
 }
 
 /** A sandbox is the same request for the same pod and attempt; a container, for the same sandbox, name and attempt. */
-function sameRequest(call: InFlightCall, request: Pick<InFlightCall, "kind" | "sandboxId" | "pod" | "containerName" | "attempt">): boolean {
+function sameRequest(call: InFlightCall, request: Request): boolean {
   if (call.kind !== request.kind || call.attempt !== request.attempt) return false;
   return call.kind === "runPodSandbox" ? call.pod === request.pod : call.sandboxId === request.sandboxId && call.containerName === request.containerName;
 }
@@ -43,7 +41,7 @@ function sameRequest(call: InFlightCall, request: Pick<InFlightCall, "kind" | "s
 export function cancelAbandonedCalls(w: World, ctx: Ctx): void {
   if (ctx.config.containerd.onCallerGone !== "release-name") return;
   for (const call of w.cri.inFlight) {
-    if (call.canceled || w.clock.seconds - call.since <= kubeletDeadline(call.kind)) continue;
+    if (call.canceled || w.clock.seconds <= call.deadline) continue;
     call.canceled = true;
     releaseByKey(call.kind === "createContainer" ? w.cri.containerNames : w.cri.sandboxNames, call.id);
     say(ctx, "cri", `${call.kind} ${call.id}: caller gone, name ${call.name} released, its late work will be rolled back`);

@@ -13,10 +13,12 @@ export interface RunPodSandboxRequest {
   id: string;
   pod: string;
   attempt: number;
+  /** The caller's context deadline, logical seconds. */
+  deadline: number;
 }
 
 export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): CallResult {
-  const { id, pod, attempt } = req;
+  const { id, pod, attempt, deadline } = req;
   const name = makeSandboxName(pod, attempt);
   // sandbox_run.go: sandboxNameIndex.Reserve first.
   const reserved = reserve(w.cri.sandboxNames, name, id);
@@ -27,7 +29,7 @@ export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): Ca
     return failed(`failed to reserve sandbox name ${JSON.stringify(name)}: ${reserved.error}`, holder === undefined ? {} : { conflict: { name, holder } });
   }
   // The slow part (pause image snapshot, network setup) waits while the storage hangs.
-  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "runPodSandbox", name, sandboxId: id, pod, containerName: "", attempt });
+  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "runPodSandbox", name, sandboxId: id, pod, containerName: "", attempt, deadline });
   return finishRunPodSandbox(w, ctx, req, name);
 }
 

@@ -30,8 +30,8 @@ export function resumeStorage(w: World, ctx: Ctx, waiting: "finish" | "stuck"): 
     const result: CallResult = call.canceled
       ? failed("context canceled")
       : call.kind === "createContainer"
-        ? finishCreateContainer(w, ctx, { id: call.id, sandboxId: call.sandboxId, name: call.containerName, attempt: call.attempt }, call.name)
-        : finishRunPodSandbox(w, ctx, { id: call.id, pod: call.pod, attempt: call.attempt }, call.name);
+        ? finishCreateContainer(w, ctx, { id: call.id, sandboxId: call.sandboxId, name: call.containerName, attempt: call.attempt, deadline: call.deadline }, call.name)
+        : finishRunPodSandbox(w, ctx, { id: call.id, pod: call.pod, attempt: call.attempt, deadline: call.deadline }, call.name);
     say(ctx, "cri", `${call.kind} ${call.id} returns late: ${result.ok ? "ok" : result.error}`);
     return { call, result };
   });

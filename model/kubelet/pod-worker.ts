@@ -6,7 +6,6 @@ import type { World } from "../world.ts";
 import { say, type Ctx } from "../log.ts";
 import { cri } from "../cri/api.ts";
 import type { CallResult } from "../cri/call.ts";
-import { kubeletDeadline } from "../cri/in-flight.ts";
 import type { ReturnedCall } from "../cri/storage.ts";
 
 /** Key of a container in the kubelet's records; a pod's sandbox has the pod's name as key. */
@@ -14,9 +13,8 @@ export function containerKey(pod: string, container: string | null): string {
   return container === null ? pod : `${pod}/${container}`;
 }
 
-/** The pod worker waits on a call that has not returned, until the kubelet's deadline for it. */
-export function waitOn(w: World, ctx: Ctx, pod: string, container: string | null, attempt: number, call: string): void {
-  const deadline = w.clock.seconds + kubeletDeadline(container === null ? "runPodSandbox" : "createContainer");
+/** The pod worker waits on a call that has not returned, until the call's deadline. */
+export function waitOn(w: World, ctx: Ctx, pod: string, container: string | null, attempt: number, call: string, deadline: number): void {
   w.kubelet.waiting[pod] = { call, container, attempt, deadline };
   say(ctx, "kubelet", `pod ${pod} waits on ${call} until its deadline (t=${deadline}s)`);
 }

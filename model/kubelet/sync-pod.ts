@@ -5,6 +5,7 @@ import { cri } from "../cri/api.ts";
 import { computePodActions, type PodActions } from "./compute-pod-actions.ts";
 import { findContainerStatusByName, getPodStatus, type PodStatus } from "./pod-status.ts";
 import { giveUp, noteCreate, pastTimedOut, waitOn } from "./pod-worker.ts";
+import { callDeadline } from "./remote-runtime.ts";
 
 /** What one SyncPod decided, from what the kubelet listed before acting. */
 export interface SyncPlan {
@@ -69,9 +70,10 @@ export function syncPod(w: World, ctx: Ctx, plan: SyncPlan): void {
   if (actions.createSandbox !== null) {
     const id = `${podName}#${w.nextId++}`;
     const attempt = pastTimedOut(w, ctx, podName, null, actions.createSandbox);
-    const created = cri.runPodSandbox(w, ctx, { id, pod: podName, attempt });
+    const deadline = callDeadline(w, "runPodSandbox");
+    const created = cri.runPodSandbox(w, ctx, { id, pod: podName, attempt, deadline });
     noteCreate(w, podName, null, created);
-    if (!created.ok && created.pending) waitOn(w, ctx, podName, null, attempt, created.pending);
+    if (!created.ok && created.pending) waitOn(w, ctx, podName, null, attempt, created.pending, deadline);
     if (!created.ok) return;
     sandboxId = id;
   }
@@ -97,10 +99,11 @@ function killPod(w: World, ctx: Ctx, status: PodStatus): boolean {
 function startContainer(w: World, ctx: Ctx, status: PodStatus, pod: string, name: string, sandboxId: string): "blocked" | "done" {
   const attempt = restartCount(w, ctx, status, pod, name);
   const id = `${pod}:${name}#${w.nextId++}`;
-  const created = cri.createContainer(w, ctx, { id, sandboxId, name, attempt });
+  const deadline = callDeadline(w, "createContainer");
+  const created = cri.createContainer(w, ctx, { id, sandboxId, name, attempt, deadline });
   noteCreate(w, pod, name, created);
   if (!created.ok && created.pending) {
-    waitOn(w, ctx, pod, name, attempt, created.pending);
+    waitOn(w, ctx, pod, name, attempt, created.pending, deadline);
     return "blocked";
   }
   if (!created.ok) say(ctx, "kubelet", `CreateContainerError for ${name}, retried at the next sync`);
