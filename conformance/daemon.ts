@@ -79,6 +79,17 @@ export type StartResult =
   | { ready: true; ms: number }
   | { ready: false; ms: number; exitCode: number | null; error: string };
 
+export interface DaemonOptions {
+  /** The containerd binary: a name on PATH or a path (a patched build). Default "containerd". */
+  binary?: string;
+  /** false: the CRI-less config used by cleanup (see configText). Default true. */
+  cri?: boolean;
+  /** Called with the pid right after the spawn, before any wait, so it can be recorded. */
+  onSpawn?: (pid: number) => void;
+  /** Once aborted, a start stops waiting for readiness (the process stays, for cleanup to stop). */
+  abort?: AbortSignal;
+}
+
 export class ContainerdDaemon {
   private child: ChildProcess | undefined;
   private exitInfo: { code: number | null; signal: string | null } | undefined;
@@ -87,11 +98,14 @@ export class ContainerdDaemon {
   /** Exit codes of every stop, for the record. */
   readonly exits: { code: number | null; signal: string | null }[] = [];
   currentLog = "";
+  readonly cri: boolean;
 
   constructor(
     readonly paths: DaemonPaths,
-    readonly cri = true,
-  ) {}
+    private readonly opts: DaemonOptions = {},
+  ) {
+    this.cri = opts.cri ?? true;
+  }
 
   get pid(): number | undefined {
     return this.running ? this.child?.pid : undefined;
@@ -114,11 +128,12 @@ export class ContainerdDaemon {
     const t0 = Date.now();
     // detached: its own process group, so a Ctrl-C on our terminal does not kill it behind
     // the harness's back; cleanup stops it by PID.
-    const child = spawn("containerd", ["--config", config, "--log-level", "info"], {
+    const child = spawn(this.opts.binary ?? "containerd", ["--config", config, "--log-level", "info"], {
       detached: true,
       stdio: ["ignore", fd, fd],
     });
     closeSync(fd);
+    if (child.pid !== undefined) this.opts.onSpawn?.(child.pid);
     this.child = child;
     this.exitInfo = undefined;
     child.on("exit", (code, signal) => {
@@ -131,6 +146,7 @@ export class ContainerdDaemon {
     this.client = this.cri ? new CriClient(this.paths.socket) : undefined;
 
     while (Date.now() - t0 < timeoutMs) {
+      if (this.opts.abort?.aborted) throw new Error("interrupted while containerd was starting");
       if (this.exitInfo) return this.failed(t0);
       if (await this.answers()) return { ready: true, ms: Date.now() - t0 };
       if (this.exitInfo) return this.failed(t0);

@@ -8,6 +8,13 @@ import { exec, run } from "./exec.ts";
 
 export type DiskKind = "ext4-loop" | "tmpfs";
 
+/** Where a disk reports what it makes on the host (run-record.ts), so a killed run can be cleaned. */
+export interface HostChanges {
+  mount(path: string): void;
+  loopImage(image: string): void;
+  loopDevice(device: string): void;
+}
+
 export class SmallDisk {
   kind: DiskKind | undefined;
   loopDevice: string | undefined;
@@ -17,16 +24,20 @@ export class SmallDisk {
   constructor(
     readonly image: string, // backing file of the loop device
     readonly mountPoint: string,
-    readonly sizeMiB = 100,
+    readonly sizeMiB: number,
+    private readonly changes: HostChanges,
   ) {}
 
   async setup(prefer: DiskKind = "ext4-loop"): Promise<void> {
     mkdirSync(this.mountPoint, { recursive: true });
+    this.changes.mount(this.mountPoint);
     if (prefer === "ext4-loop") {
       try {
         await run("truncate", ["-s", `${this.sizeMiB}M`, this.image]);
         await run("mkfs.ext4", ["-q", "-F", "-m", "0", this.image]);
+        this.changes.loopImage(this.image);
         this.loopDevice = (await run("losetup", ["-f", "--show", this.image])).trim();
+        this.changes.loopDevice(this.loopDevice);
         await run("mount", ["-t", "ext4", this.loopDevice, this.mountPoint]);
         this.mounted = true;
         this.kind = "ext4-loop";
@@ -44,6 +55,8 @@ export class SmallDisk {
 
   /** Writes filler files until the filesystem refuses even one more byte (ENOSPC). */
   fill(): void {
+    // Unmounted (cleaned up under our feet), the writes would fill the host's disk instead.
+    if (!isMountPoint(this.mountPoint)) throw new Error(`${this.mountPoint} is not mounted: refusing to fill it`);
     // Shrinking chunk sizes, like the reference's dd 1M / 4k / 1k: ext4 here has 1 KiB
     // blocks, so big writes stop with some blocks left over.
     const chunks = [1 << 20, 64 << 10, 4 << 10, 1 << 10, 256, 1];

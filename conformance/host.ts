@@ -9,7 +9,15 @@ export interface HostProcess {
   ppid: number;
   /** The one-letter state from /proc/<pid>/stat; "Z" is a zombie (already dead). */
   state: string;
+  /** Start time in clock ticks since boot (/proc/<pid>/stat field 22): with the pid, names one process even after the pid is reused. */
+  start: number;
   argv: string[];
+}
+
+/** One process for good: a pid alone may name a different process once the first has exited. */
+export interface ProcessId {
+  pid: number;
+  start: number;
 }
 
 function readProc(pid: number): HostProcess | undefined {
@@ -19,7 +27,8 @@ function readProc(pid: number): HostProcess | undefined {
     const after = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
     if (argv.at(-1) === "") argv.pop();
-    return { pid, state: after[0] ?? "?", ppid: Number(after[1]), argv };
+    // after[0] is field 3 (state), so field 22 (starttime) is after[19].
+    return { pid, state: after[0] ?? "?", ppid: Number(after[1]), start: Number(after[19]), argv };
   } catch {
     return undefined; // it exited while we looked
   }
@@ -48,6 +57,17 @@ export function processesMentioning(text: string): HostProcess[] {
 export function isAlive(pid: number): boolean {
   const p = readProc(pid);
   return p !== undefined && p.state !== "Z";
+}
+
+/** The pid and start time of a live process, to record it. */
+export function processId(pid: number): ProcessId | undefined {
+  const p = readProc(pid);
+  return p && p.state !== "Z" ? { pid, start: p.start } : undefined;
+}
+
+/** True while the recorded process itself (not a later one with its pid) is alive. */
+export function isRunning(id: ProcessId): boolean {
+  return processId(id.pid)?.start === id.start;
 }
 
 export function killPid(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
@@ -83,16 +103,18 @@ export function cgroupDirs(name: string): string[] {
     .filter((d) => existsSync(d));
 }
 
+export function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 function subdirsDeepestFirst(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    let names: string[] = [];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
+    for (const n of readdirOrEmpty(d)) {
       const child = join(d, n);
       try {
         if (statSync(child).isDirectory()) walk(child);

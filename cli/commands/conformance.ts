@@ -1,6 +1,7 @@
 // restart-sim conformance [TRACE...] [--json]: each trace on the real containerd and on the
 // model, compared field by field. Traces with events the real daemon cannot run (kubelet,
-// pods, a partly full disk) are skipped with a message.
+// pods, a partly full disk) are skipped with a message. Before the first trace, what runs
+// killed earlier left on the host is removed (stale-runs.ts); Ctrl-C cleans up (interrupt.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -11,6 +12,8 @@ import { fail, exitCodes } from "../exit.ts";
 import { compareObservations, type FieldResult } from "../../conformance/compare.ts";
 import { runTraceDetailed, unsupportedEvents } from "../../conformance/run-trace.ts";
 import { missingPrerequisites } from "../../conformance/preflight.ts";
+import { installSignalHandlers, untilInterruptHandled } from "../../conformance/interrupt.ts";
+import { cleanStaleRuns } from "../../conformance/stale-runs.ts";
 import type { DiskLayout } from "../../conformance/environment.ts";
 import type { DiskKind } from "../../conformance/disk.ts";
 
@@ -46,13 +49,15 @@ export function registerConformance(program: Command): void {
       });
       const missing = missingPrerequisites();
       if (missing) fail(`conformance: ${missing}`);
+      installSignalHandlers();
+      await reportStaleRuns();
       const reports = [];
       for (const [i, trace] of runnable.entries()) {
         console.error(`[${i + 1}/${runnable.length}] ${trace.name} on the real containerd...`);
         const real = await runTraceDetailed(trace, {
           ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
           ...(opts.layout ? { layout: opts.layout as DiskLayout } : {}),
-        });
+        }).catch((err: unknown) => untilInterruptHandled() ?? Promise.reject(err));
         if (opts.record) writeRecording(opts.record, trace.name, real.observation);
         const model = replay(trace.events, config, { log: false }).observation;
         const fields = compareObservations(model, real.observation);
@@ -64,6 +69,15 @@ export function registerConformance(program: Command): void {
       console.error(`${reports.length - disagreeing.length} agreed, ${disagreeing.length} disagreed`);
       process.exitCode = disagreeing.length > 0 ? exitCodes.violated : exitCodes.holds;
     });
+}
+
+/** Cleans what killed runs left and says what it removed, and what it could not. */
+async function reportStaleRuns(): Promise<void> {
+  for (const stale of await cleanStaleRuns()) {
+    const owner = stale.ownerPid ? `its harness, pid ${stale.ownerPid}, is gone` : "it has no record";
+    console.error(`removed the leftovers of a killed run in ${stale.base} (${owner}): ${stale.steps.join("; ")}`);
+    if (stale.leftovers.length > 0) console.error(`WARNING: could not remove all of ${stale.base}: ${stale.leftovers.join("; ")}`);
+  }
 }
 
 function writeRecording(dir: string, name: string, observation: Observation): void {
