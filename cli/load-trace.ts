@@ -22,7 +22,8 @@ export function loadTrace(path: string): Trace {
 export function resolveConfig(option: string | undefined, trace?: Trace): Config {
   const name = option ?? trace?.config ?? defaultConfigName;
   const parsed = parseConfig(name);
-  if (!parsed.ok) fail(option ? `--config: ${parsed.error}` : `${trace?.name ?? "trace"}: config: ${parsed.error}`);
+  // Only --config can name an unknown one: parseTrace checked the trace's own.
+  if (!parsed.ok) fail(`--config: ${parsed.error}`);
   return parsed.config;
 }
 

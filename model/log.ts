@@ -1,6 +1,7 @@
 // What a transition says it did: one line per action, attributed to the part that acted,
 // so that the timeline and the sequence diagrams can be drawn from it.
 import type { Config } from "./config.ts";
+import type { Report } from "./ledger.ts";
 
 export type Part = "kubelet" | "cri" | "shim" | "disk" | "metadata";
 export const parts: readonly Part[] = ["kubelet", "cri", "shim", "disk", "metadata"];
@@ -16,29 +17,18 @@ export interface LogLine {
   routine?: true;
 }
 
-/** Situations the property runs must keep reaching; counted to guard the generators' aim. */
-export const situations = [
-  "container skipped at recovery",
-  "name conflict at recovery",
-  "exit while containerd is down",
-  "status write failed at create",
-  "status write failed at start",
-  "status write failed at exit",
-  "create refused by a call in flight",
-] as const;
-export type Situation = (typeof situations)[number];
-
 /** Everything a transition needs besides the world: the variant under test and two sinks. */
 export interface Ctx {
   config: Config;
   /** null when nobody reads the log (random runs), so no text is built. */
   log: LogLine[] | null;
-  /** null when nobody counts situations. */
-  seen: Set<Situation> | null;
+  /** What the handlers tell the observer (ledger.ts); the model never reads it back. */
+  reports: Report[];
 }
 
-export function reached(ctx: Ctx, situation: Situation): void {
-  ctx.seen?.add(situation);
+/** Tells the observer what happened: something created, a situation passed through. */
+export function report(ctx: Ctx, what: Report): void {
+  ctx.reports.push(what);
 }
 
 export function say(ctx: Ctx, part: Part, text: string, to?: Part): void {

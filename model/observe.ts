@@ -1,14 +1,16 @@
 // The world reduced to what design.md's observation reports: what the CRI API shows, and
-// what the host shows about each container's main process.
+// what the host shows about each container's main process, for everything the observer saw
+// created.
 import type { World } from "./world.ts";
+import type { Ledger } from "./ledger.ts";
 import type { Observation, ObservedContainer, ObservedSandbox } from "./observation.ts";
 import { stateOf } from "./status.ts";
 
 export type WorldObservation = Pick<Observation, "containerd" | "error" | "containers" | "sandboxes">;
 
-export function observe(w: World): WorldObservation {
+export function observe(w: World, ledger: Ledger): WorldObservation {
   const up = w.cri.phase === "up";
-  const containers = w.ledger.containers.map((facts): ObservedContainer => {
+  const containers = ledger.containers.map((facts): ObservedContainer => {
     const cntr = up ? w.cri.containers[facts.id] : undefined;
     const state = cntr ? stateOf(cntr.status, cntr.unknown) : null;
     return {
@@ -21,7 +23,7 @@ export function observe(w: World): WorldObservation {
       process: w.shim.processes[facts.id]?.state ?? "none",
     };
   });
-  const sandboxes = w.ledger.sandboxes.map(({ id }): ObservedSandbox => {
+  const sandboxes = ledger.sandboxes.map(({ id }): ObservedSandbox => {
     const sandbox = up ? w.cri.sandboxes[id] : undefined;
     return {
       id,

@@ -1,18 +1,17 @@
-// The transition function: (world, event, config) -> { world, log, call }. Pure: immer
+// The transition function: (world, event, config) -> { world, log, call, reports }. Pure: immer
 // produces the next world, nothing else is touched. An event that does not apply leaves
 // the world as it was and says why in the log, so every random sequence is legal.
 import { produce } from "immer";
 import type { Event } from "./events.ts";
 import type { World } from "./world.ts";
 import type { Config } from "./config.ts";
-import { say, type Ctx, type LogLine, type Situation } from "./log.ts";
+import { say, type Ctx, type LogLine } from "./log.ts";
+import type { Report } from "./ledger.ts";
 import { cri } from "./cri/api.ts";
 import type { CallResult } from "./cri/call.ts";
 import { startContainerd, stopContainerd } from "./cri/recover.ts";
 import { taskExited } from "./cri/exit-handler.ts";
 import { timePasses } from "./cri/timers.ts";
-import { visibleContainers } from "./cri/list.ts";
-import { lifecycleRank } from "./status.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
 import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
@@ -25,29 +24,29 @@ export interface StepResult {
   log: LogLine[];
   /** The CRI call's result, for cri.* events. */
   call: CallResult | null;
+  /** What the handlers told the observer (ledger.ts). */
+  reports: Report[];
 }
 
 export interface StepOptions {
   /** Build the log (default true). */
   log?: boolean;
-  /** Collects the situations this step passes through. */
-  seen?: Set<Situation>;
 }
 
 export function step(world: World, event: Event, config: Config, options: StepOptions = {}): StepResult {
-  const ctx: Ctx = { config, log: options.log === false ? null : [], seen: options.seen ?? null };
+  const ctx: Ctx = { config, log: options.log === false ? null : [], reports: [] };
   // The kubelet decides on what it listed before it acts, so its plan is made on the world as
   // it is, outside the draft; a sync with nothing to do changes nothing.
   if (event.type === "kubelet.sync") {
     const plan = planSyncPod(world, ctx, event.pod);
     const next = plan ? produce(world, (w) => syncPod(w, ctx, plan)) : world;
-    return { world: recordReported(next), log: ctx.log ?? [], call: null };
+    return { world: next, log: ctx.log ?? [], call: null, reports: ctx.reports };
   }
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
     call = apply(w, ctx, event);
   });
-  return { world: recordReported(next), log: ctx.log ?? [], call };
+  return { world: next, log: ctx.log ?? [], call, reports: ctx.reports };
 }
 
 /** Every event but kubelet.sync, which step() plans first. A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included. */
@@ -111,26 +110,4 @@ function apply(w: World, ctx: Ctx, e: Exclude<Event, { type: "kubelet.sync" }>):
       timePasses(w, ctx);
       return null;
   }
-}
-
-/**
- * The ledger remembers the furthest lifecycle state and the first exit code the CRI reported.
- * Read on the plain world (fast); a second, small produce only when something is new.
- */
-function recordReported(w: World): World {
-  const news: { id: string; rank: number; exitCode: number | null }[] = [];
-  for (const c of visibleContainers(w)) {
-    const rank = lifecycleRank(c.state);
-    if (rank === null) continue;
-    const reached = w.ledger.reached[c.id];
-    const exitCode = c.state === "CONTAINER_EXITED" && w.ledger.exitCodes[c.id] === undefined ? c.exitCode : null;
-    if (reached === undefined || rank > reached || exitCode !== null) news.push({ id: c.id, rank, exitCode });
-  }
-  if (news.length === 0) return w;
-  return produce(w, (d) => {
-    for (const { id, rank, exitCode } of news) {
-      d.ledger.reached[id] = Math.max(rank, d.ledger.reached[id] ?? rank);
-      if (exitCode !== null) d.ledger.exitCodes[id] = exitCode;
-    }
-  });
 }

@@ -1,6 +1,7 @@
 // Trace files (design.md, "Trace files"): parsed and validated into one clear error line
 // that names the event index and the field, never an exception.
 import { eventSchema, traceSchema, type Event } from "./events.ts";
+import { parseConfig } from "./config.ts";
 
 export interface Trace {
   name: string;
@@ -36,6 +37,8 @@ export function parseTrace(text: string): TraceResult {
   }
   const top = traceSchema.safeParse(json);
   if (!top.success) return { ok: false, error: `trace: ${describeIssue(top.error.issues[0]!)}` };
+  const configError = top.data.config === undefined ? null : parseConfig(top.data.config);
+  if (configError && !configError.ok) return { ok: false, error: `trace: field "config": ${configError.error}` };
   const events: Event[] = [];
   for (const [index, raw] of top.data.events.entries()) {
     const parsed = eventSchema.safeParse(raw);
@@ -53,28 +56,80 @@ export function parseTrace(text: string): TraceResult {
   return { ok: true, trace: config === undefined ? { name, description, events } : { name, description, config, events } };
 }
 
-/** Every id an event refers to must be created by an earlier event, and created only once. */
+/** Keys every JavaScript object already has: the model keeps its records in plain objects keyed by these labels. */
+const objectKeys = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+// The API server's checks of a pod's names (kubernetes pkg/apis/core/validation/validation.go:
+// ValidatePodName is NameIsDNSSubdomain, validateContainers wants DNS-1123 labels, each once).
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const isPodName = (name: string) => name.length <= 253 && name.split(".").every((part) => dns1123Label.test(part));
+const isContainerName = (name: string) => name.length <= 63 && dns1123Label.test(name);
+
+/** The labels an event names things by, with their fields. */
+function labels(e: Event): [field: string, label: string][] {
+  const named: [string, string][] = [];
+  for (const field of ["pod", "id", "sandbox", "name"] as const) {
+    const value = (e as Partial<Record<typeof field, string>>)[field];
+    if (value !== undefined) named.push([field, value]);
+  }
+  if (e.type === "pod.add") named.push(...e.containers.map((c, i): [string, string] => [`containers.${i}`, c]));
+  if (e.type === "containerd.start") named.push(...(e.order ?? []).map((id, i): [string, string] => [`order.${i}`, id]));
+  return named;
+}
+
+/**
+ * What the API server or the runtime would never let happen, so that no trace can make the
+ * model report what a real node could not: every id an event refers to is created by an
+ * earlier event, and created only once; a pod is added once, with valid and distinct names,
+ * before the kubelet syncs or deletes it.
+ */
 export function checkIds(events: readonly Event[]): string | null {
   const created = new Set<string>();
-  const pods = new Set<string>();
-  let synced = false;
+  /** The pods added, by name: their containers, the event that added them, and the one that deleted them. */
+  const pods = new Map<string, { containers: readonly string[]; added: number; deleted: number | null; synced: boolean }>();
   const known = (id: string): boolean => {
     if (created.has(id)) return true;
     const kubelet = kubeletIdPattern.exec(id);
-    return kubelet !== null && synced && pods.has(kubelet[1]!);
+    const pod = kubelet ? pods.get(kubelet[1]!) : undefined;
+    // Only a synced pod has had the kubelet create anything, and only for its own containers.
+    return pod !== undefined && pod.synced && (kubelet![2] === undefined || pod.containers.includes(kubelet![2].slice(1)));
   };
   for (const [index, e] of events.entries()) {
     const at = `event ${index} (${e.type})`;
     const refer = (field: string, id: string): string | null =>
       known(id) ? null : `${at}: field "${field}": id ${JSON.stringify(id)} was never created by an earlier event`;
+    const taken = labels(e).find(([, label]) => objectKeys.has(label));
+    if (taken) return `${at}: field "${taken[0]}": ${JSON.stringify(taken[1])} cannot be used as a label: every JavaScript object has that key, and the model keeps its records in such objects`;
     let error: string | null = null;
     switch (e.type) {
-      case "pod.add":
-        pods.add(e.pod);
+      case "pod.add": {
+        const before = pods.get(e.pod);
+        if (!isPodName(e.pod)) {
+          error = `${at}: field "pod": ${JSON.stringify(e.pod)} is not a valid pod name (the API server wants a lowercase RFC 1123 subdomain: a-z, 0-9, "-" and ".")`;
+        } else if (before && before.deleted === null) {
+          error = `${at}: field "pod": pod ${JSON.stringify(e.pod)} already exists (added by event ${before.added}); the API server refuses a second pod of that name`;
+        } else if (before) {
+          error = `${at}: field "pod": pod ${JSON.stringify(e.pod)} was added by event ${before.added} and deleted by event ${before.deleted}; a new pod of that name would have a new UID, which a trace cannot give it`;
+        }
+        for (const [i, name] of e.containers.entries()) {
+          if (error) break;
+          if (!isContainerName(name)) {
+            error = `${at}: field "containers.${i}": ${JSON.stringify(name)} is not a valid container name (the API server wants a lowercase RFC 1123 label of at most 63 characters: a-z, 0-9 and "-")`;
+          } else if (e.containers.indexOf(name) !== i) {
+            error = `${at}: field "containers.${i}": container name ${JSON.stringify(name)} is listed twice; the API server refuses a pod whose containers share a name`;
+          }
+        }
+        pods.set(e.pod, { containers: e.containers, added: index, deleted: null, synced: false });
         break;
-      case "kubelet.sync":
-        synced = true;
+      }
+      case "pod.delete":
+      case "kubelet.sync": {
+        const pod = pods.get(e.pod);
+        if (!pod) error = `${at}: field "pod": pod ${JSON.stringify(e.pod)} was never added by an earlier pod.add`;
+        else if (e.type === "pod.delete") pod.deleted ??= index;
+        else pod.synced = true;
         break;
+      }
       case "cri.runPodSandbox":
       case "cri.createContainer":
         if (created.has(e.id) || kubeletIdPattern.test(e.id)) {
@@ -82,7 +137,6 @@ export function checkIds(events: readonly Event[]): string | null {
         } else if (e.type === "cri.createContainer") {
           error = refer("sandbox", e.sandbox);
         }
-        if (e.type === "cri.runPodSandbox") pods.add(e.pod);
         created.add(e.id);
         break;
       case "cri.stopPodSandbox":

@@ -146,37 +146,12 @@ export interface Kubelet {
   timedOut: Record<string, number>;
 }
 
-/** What an outside observer recorded; used for observations and history-based properties. */
-export interface ContainerFacts {
-  id: string;
-  pod: string;
-  sandboxId: string;
-  name: string;
-  attempt: number;
-}
-
-export interface SandboxFacts {
-  id: string;
-  pod: string;
-}
-
-export interface Ledger {
-  /** Every container and sandbox ever created successfully, in creation order. */
-  containers: ContainerFacts[];
-  sandboxes: SandboxFacts[];
-  /** Highest lifecycle rank (CREATED 0 < RUNNING 1 < EXITED 2) the CRI ever reported per container. */
-  reached: Record<string, number>;
-  /** The exit code the CRI first reported for each container. */
-  exitCodes: Record<string, number>;
-}
-
 export interface World {
   disk: Disk;
   metadata: Metadata;
   shim: Shim;
   cri: Cri;
   kubelet: Kubelet;
-  ledger: Ledger;
   /** Logical time: `stamp` orders timestamps (CreatedAt, FinishedAt...); `seconds` drives back-off. */
   clock: { stamp: number; seconds: number };
   /** Counter for ids the kubelet's calls get (containerd generates them in reality). */
@@ -190,7 +165,6 @@ export function initialWorld(): World {
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),
     kubelet: { pods: {}, logs: {}, waiting: {}, refused: {}, timedOut: {} },
-    ledger: { containers: [], sandboxes: [], reached: {}, exitCodes: {} },
     clock: { stamp: 0, seconds: 0 },
     nextId: 1,
   };

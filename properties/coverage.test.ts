@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { configOrThrow } from "../model/config.ts";
-import { situations, type Situation } from "../model/log.ts";
+import { situations, type Situation } from "../model/ledger.ts";
 import { scenarioArbitrary } from "./generators.ts";
 import { runScenario } from "./run-scenario.ts";
 

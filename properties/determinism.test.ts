@@ -1,26 +1,21 @@
 // The model is a pure function: the same events give the same world, and a world is plain
 // data that survives JSON (so a run can be saved, diffed and resumed).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseTrace } from "../model/trace.ts";
 import { configOrThrow } from "../model/config.ts";
 import { step } from "../model/step.ts";
 import { replay } from "./replay.ts";
-import { traceFiles } from "../cli/load-trace.ts";
+import { loadTrace, traceFiles } from "./trace-files.ts";
 
-const traces = traceFiles(new URL("../traces", import.meta.url).pathname).map((path) => {
-  const parsed = parseTrace(readFileSync(path, "utf8"));
-  if (!parsed.ok) throw new Error(`${path}: ${parsed.error}`);
-  return parsed.trace;
-});
+const traces = traceFiles(new URL("../traces", import.meta.url).pathname).map(loadTrace);
 
 describe.each(traces.map((t) => [t.name, t] as const))("%s", (_name, trace) => {
   const config = configOrThrow(trace.config ?? "baseline/99748");
 
-  it("gives deep-equal worlds and observations when replayed twice", () => {
+  it("gives deep-equal worlds, ledgers and observations when replayed twice", () => {
     const a = replay(trace.events, config);
     const b = replay(trace.events, config);
     expect(b.world).toEqual(a.world);
+    expect(b.ledger).toEqual(a.ledger);
     expect(b.observation).toEqual(a.observation);
     expect(b.timeline).toEqual(a.timeline);
   });

@@ -4,12 +4,10 @@
 import { createHash } from "node:crypto";
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
-import type { World } from "../model/world.ts";
-import { worldAfter } from "./replay.ts";
-import { step } from "../model/step.ts";
 import { checkSafety, type SafetyProperty, safetyProperties } from "./invariants.ts";
 import { factorial, fingerprint } from "./fingerprint.ts";
 import { podEvents, podSpec, resolve, type Command, type PodSpec } from "./scenario.ts";
+import { advance, stateAfter, type State } from "./run.ts";
 
 export interface Scope {
   pods: number;
@@ -66,14 +64,14 @@ export function scopePods(scope: Scope): PodSpec[] {
 }
 
 interface Node {
-  world: World;
+  state: State;
   key: string;
 }
 
 export function checkExhaustive(config: Config, scope: Scope, options: ExhaustiveOptions): ExhaustiveResult {
   const pods = scopePods(scope);
   const commands = alphabet(pods);
-  const wanted = new Set(options.properties ?? safetyProperties);
+  const wanted = safetyProperties.filter((p) => (options.properties ?? safetyProperties).includes(p));
   // Permutations of the pods' labels.
   const group = factorial(scope.pods);
   const hash = (text: string) => createHash("sha1").update(text).digest("base64");
@@ -81,15 +79,15 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
   const parents = new Map<string, { parent: string | null; event: Event | null }>();
 
   const prefix = podEvents(pods);
-  const world = worldAfter(prefix, config);
-  const root = fingerprint(world, { symmetry: options.symmetry });
+  const start = stateAfter(prefix, config);
+  const root = fingerprint(start.world, start.ledger, { symmetry: options.symmetry });
   const rootKey = hash(root.key);
   parents.set(rootKey, { parent: null, event: null });
   let statesWithoutSymmetry = options.symmetry ? group / root.stabilizer : 1;
   let transitions = 0;
 
-  const violationAt = (w: World, key: string) => {
-    const found = checkSafety(w).find((v) => wanted.has(v.property as SafetyProperty));
+  const violationAt = ({ world, ledger }: State, key: string) => {
+    const [found] = checkSafety(world, ledger, wanted);
     if (!found) return null;
     const path: Event[] = [];
     for (let k: string | null = key; k !== null; ) {
@@ -109,19 +107,20 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
     violation,
   });
 
-  const atRoot = violationAt(world, rootKey);
+  const atRoot = violationAt(start, rootKey);
   if (atRoot) return result(0, true, atRoot);
-  let frontier: Node[] = [{ world, key: rootKey }];
+  let frontier: Node[] = [{ state: start, key: rootKey }];
   for (let depth = 1; depth <= options.depth; depth++) {
     const next: Node[] = [];
     for (const node of frontier) {
       for (const command of commands) {
-        for (const event of resolve(command, pods, node.world)) {
-          const successor = step(node.world, event, config, { log: false }).world;
+        for (const event of resolve(command, pods, node.state)) {
+          const successor = advance(node.state, event, config, { log: false }).state;
           transitions++;
-          // An event that changed nothing leads back to this very state.
-          if (successor === node.world) continue;
-          const print = fingerprint(successor, { symmetry: options.symmetry });
+          // An event that changed nothing leads back to this very state (the observer only
+          // follows the world, but for coverage marks, which the checker does not read).
+          if (successor.world === node.state.world) continue;
+          const print = fingerprint(successor.world, successor.ledger, { symmetry: options.symmetry });
           const key = hash(print.key);
           if (parents.has(key)) continue;
           parents.set(key, { parent: node.key, event });
@@ -129,7 +128,7 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
           const violation = violationAt(successor, key);
           if (violation) return result(depth - 1, false, violation);
           if (parents.size >= options.maxStates) return result(depth - 1, false, null);
-          next.push({ world: successor, key });
+          next.push({ state: successor, key });
           if (parents.size % 1000 === 0) options.onProgress?.({ depth, states: parents.size, transitions });
         }
       }

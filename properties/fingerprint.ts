@@ -1,4 +1,5 @@
-// A canonical fingerprint of a world for the exhaustive checker: two worlds get the same
+// A canonical fingerprint of a world, with what the observer recorded up to it (the
+// history-based properties read that), for the exhaustive checker: two states get the same
 // fingerprint exactly when they behave the same from here on, up to the labels of pods and
 // containers. What is abstracted, and why that is sound:
 // - ids: a container is named by (pod, container name, n-th of that name), a sandbox by (pod,
@@ -13,6 +14,7 @@
 //   starts them in the order of the pod spec, so on a nearly full disk the first one gets the
 //   last free block; their description keeps that order.
 import type { World } from "../model/world.ts";
+import type { Ledger } from "../model/ledger.ts";
 import type { Status } from "../model/status.ts";
 
 export interface Fingerprint {
@@ -66,7 +68,7 @@ function tiesProduct(sorted: readonly string[]): number {
   return product;
 }
 
-export function fingerprint(w: World, options: { symmetry: boolean }): Fingerprint {
+export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boolean }): Fingerprint {
   const rank = timestampRanks(w);
   const t = (x: number) => (x === 0 ? 0 : rank.get(x)!);
   const status = (s: Status | undefined | null) => (s ? [t(s.createdAt), t(s.startedAt), t(s.finishedAt), s.exitCode, s.reason] : null);
@@ -85,14 +87,14 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
   // position in the spec and its rank among that container's creations ("c0.1"), a sandbox's
   // rank ("s1"), a call in flight's rank ("f0").
   const podDescriptions = Object.values(w.kubelet.pods).map((pod) => {
-    const sandboxIds = w.ledger.sandboxes.filter((s) => s.pod === pod.name).map((s) => s.id);
+    const sandboxIds = ledger.sandboxes.filter((s) => s.pod === pod.name).map((s) => s.id);
     const calls = w.cri.inFlight.filter((c) => c.pod === pod.name);
     const local = new Map<string, string>([
       ...sandboxIds.map((id, i): [string, string] => [id, `s${i}`]),
       ...calls.map((c, i): [string, string] => [c.id, `f${i}`]),
     ]);
     pod.containers.forEach((name, n) =>
-      w.ledger.containers.filter((c) => c.pod === pod.name && c.name === name).forEach((c, k) => local.set(c.id, `c${n}.${k}`)),
+      ledger.containers.filter((c) => c.pod === pod.name && c.name === name).forEach((c, k) => local.set(c.id, `c${n}.${k}`)),
     );
     const refusedHolder = (key: string) => {
       const refused = w.kubelet.refused[key];
@@ -103,7 +105,7 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
       return [record ? [record.attempt, t(record.createdAt)] : null, w.cri.sandboxes[id]?.state ?? null, task(id), reserved.has(id)];
     });
     const containers = pod.containers.map((name) => {
-      const facts = w.ledger.containers.filter((c) => c.pod === pod.name && c.name === name);
+      const facts = ledger.containers.filter((c) => c.pod === pod.name && c.name === name);
       const described = facts.map((c) => {
         const record = w.metadata.containers[c.id];
         const cri = w.cri.containers[c.id];
@@ -117,8 +119,8 @@ export function fingerprint(w: World, options: { symmetry: boolean }): Fingerpri
           process ? [process.state, process.exitCode] : null,
           cri ? [status(cri.status), cri.unknown, cri.exitMonitor] : null,
           reserved.has(c.id),
-          w.ledger.reached[c.id] ?? null,
-          w.ledger.exitCodes[c.id] ?? null,
+          ledger.reached[c.id] ?? null,
+          ledger.exitCodes[c.id] ?? null,
           backoff(c.id),
         ];
       });

@@ -1,6 +1,8 @@
-// The safety properties of design.md as pure predicates over one world. Each returns the
-// violations it sees, in sentences a person understands; an empty list means it holds.
+// The safety properties of design.md as pure predicates over one world and what the observer
+// recorded up to it (the history-based ones read the ledger). Each returns the violations it
+// sees, in sentences a person understands; an empty list means it holds.
 import type { World } from "../model/world.ts";
+import type { Ledger } from "../model/ledger.ts";
 import { visibleContainers } from "../model/cri/list.ts";
 import { lifecycleRank, unknownExitReason } from "../model/status.ts";
 
@@ -23,7 +25,7 @@ export interface Violation {
   message: string;
 }
 
-type Check = (w: World) => string[];
+type Check = (w: World, ledger: Ledger) => string[];
 
 /** Groups items by a key, keeping groups of two or more. */
 function duplicatesBy<T>(items: Iterable<T>, key: (item: T) => string): T[][] {
@@ -33,8 +35,8 @@ function duplicatesBy<T>(items: Iterable<T>, key: (item: T) => string): T[][] {
 }
 
 const checks: Record<SafetyProperty, Check> = {
-  "no-duplicate-running": (w) => {
-    const running = w.ledger.containers.filter((c) => w.shim.processes[c.id]?.state === "running");
+  "no-duplicate-running": (w, ledger) => {
+    const running = ledger.containers.filter((c) => w.shim.processes[c.id]?.state === "running");
     return duplicatesBy(running, (c) => `${c.pod}\u0000${c.name}`).map(
       (g) => `pod ${g[0]!.pod} runs ${g.length} processes of container ${g[0]!.name}: ${g.map((c) => c.id).join(", ")}`,
     );
@@ -75,17 +77,17 @@ const checks: Record<SafetyProperty, Check> = {
     });
     return [...orphaned, ...refused];
   },
-  "no-state-regression": (w) =>
+  "no-state-regression": (w, ledger) =>
     visibleContainers(w).flatMap((c) => {
       const rank = lifecycleRank(c.state);
-      const reached = w.ledger.reached[c.id];
+      const reached = ledger.reached[c.id];
       if (rank === null || reached === undefined || rank >= reached) return [];
       return [`container ${c.id} is reported ${c.state} after it had reached ${rankName[reached]}`];
     }),
-  "exit-code-preserved": (w) =>
+  "exit-code-preserved": (w, ledger) =>
     visibleContainers(w).flatMap((c) => {
       if (c.state !== "CONTAINER_EXITED") return [];
-      const first = w.ledger.exitCodes[c.id];
+      const first = ledger.exitCodes[c.id];
       if (first !== undefined && first !== c.exitCode) {
         return [`container ${c.id} was reported exited with code ${first}, now with ${c.exitCode}: the exit code was lost`];
       }
@@ -97,10 +99,11 @@ const checks: Record<SafetyProperty, Check> = {
 
 const rankName = ["CONTAINER_CREATED", "CONTAINER_RUNNING", "CONTAINER_EXITED"];
 
-export function checkProperty(property: SafetyProperty, w: World): string[] {
-  return checks[property](w);
+export function checkProperty(property: SafetyProperty, w: World, ledger: Ledger): string[] {
+  return checks[property](w, ledger);
 }
 
-export function checkSafety(w: World): Violation[] {
-  return safetyProperties.flatMap((property) => checks[property](w).map((message) => ({ property, message })));
+/** Every safety property, or only these. */
+export function checkSafety(w: World, ledger: Ledger, only: readonly SafetyProperty[] = safetyProperties): Violation[] {
+  return only.flatMap((property) => checks[property](w, ledger).map((message) => ({ property, message })));
 }

@@ -5,13 +5,11 @@
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import { checkIds } from "../model/trace.ts";
-import { initialWorld } from "../model/world.ts";
-import { step } from "../model/step.ts";
-import { checkProperty as checkSafetyProperty, type Property, type SafetyProperty } from "./invariants.ts";
+import type { Property, SafetyProperty } from "./invariants.ts";
 import { checkConverges } from "./converges.ts";
 import { healingEvents } from "./scenario.ts";
 import type { ScenarioRun } from "./run-scenario.ts";
-import { worldAfter } from "./replay.ts";
+import { run, stateAfter } from "./run.ts";
 
 export interface Found {
   events: Event[];
@@ -22,19 +20,23 @@ export interface Found {
 
 /** A safety property: the trace up to its first violation, or null if it holds throughout. */
 function safetyViolation(events: readonly Event[], config: Config, property: SafetyProperty): Found | null {
-  let world = initialWorld();
-  for (const [i, event] of events.entries()) {
-    world = step(world, event, config, { log: false }).world;
-    const [message] = checkSafetyProperty(property, world);
-    if (message !== undefined) return { events: events.slice(0, i + 1), event: i, message };
-  }
-  return null;
+  let found: Found | null = null;
+  run(events, config, {
+    log: false,
+    check: [property],
+    after: ({ index, violations: [first] }) => {
+      if (first) found = { events: events.slice(0, index + 1), event: index, message: first.message };
+      return first !== undefined;
+    },
+  });
+  return found;
 }
 
 /** converges: the body, then the healing suffix; found when the world after it has not converged. */
 function convergenceFailure(body: readonly Event[], config: Config): Found | null {
-  const events = [...body, ...healingEvents(worldAfter(body, config))];
-  const [message] = checkConverges(worldAfter(events, config));
+  const events = [...body, ...healingEvents(stateAfter(body, config).world)];
+  const { world, ledger } = stateAfter(events, config);
+  const [message] = checkConverges(world, ledger);
   return message === undefined ? null : { events, event: events.length - 1, message };
 }
 

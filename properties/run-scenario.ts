@@ -2,12 +2,11 @@
 // suffix; every safety property after every event, `converges` at the end.
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
-import { initialWorld } from "../model/world.ts";
-import { step } from "../model/step.ts";
-import type { Situation } from "../model/log.ts";
-import { checkSafety, type Property } from "./invariants.ts";
+import type { Situation } from "../model/ledger.ts";
+import { safetyProperties, type Property } from "./invariants.ts";
 import { checkConverges } from "./converges.ts";
 import { cleanRestartEvents, healingEvents, podEvents, resolve, type Scenario } from "./scenario.ts";
+import { initialState, run } from "./run.ts";
 
 export interface FirstViolation {
   /** Index of the event after which the property was first seen violated. */
@@ -21,25 +20,30 @@ export interface ScenarioRun {
   bodyLength: number;
   violations: Partial<Record<Property, FirstViolation>>;
   /** The situations the run passed through (coverage of the generators' aim). */
-  seen: Set<Situation>;
+  seen: ReadonlySet<Situation>;
 }
 
 export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
-  let world = initialWorld();
+  let state = initialState();
   const events: Event[] = [];
   const violations: Partial<Record<Property, FirstViolation>> = {};
-  const seen = new Set<Situation>();
-  const apply = (event: Event) => {
-    world = step(world, event, config, { log: false, seen }).world;
-    events.push(event);
-    for (const v of checkSafety(world)) violations[v.property] ??= { event: events.length - 1, message: v.message };
+  const apply = (batch: readonly Event[]) => {
+    state = run(batch, config, {
+      log: false,
+      from: state,
+      check: safetyProperties,
+      after: ({ event, violations: now }) => {
+        events.push(event);
+        for (const v of now) violations[v.property] ??= { event: events.length - 1, message: v.message };
+      },
+    });
   };
-  for (const event of podEvents(scenario.pods)) apply(event);
-  for (const command of scenario.commands) for (const event of resolve(command, scenario.pods, world)) apply(event);
+  apply(podEvents(scenario.pods));
+  for (const command of scenario.commands) apply(resolve(command, scenario.pods, state));
   const bodyLength = events.length;
-  for (const event of healingEvents(world)) apply(event);
-  const [notConverged] = checkConverges(world);
+  apply(healingEvents(state.world));
+  const [notConverged] = checkConverges(state.world, state.ledger);
   if (notConverged !== undefined) violations.converges = { event: events.length - 1, message: notConverged };
-  for (const event of cleanRestartEvents(world)) apply(event);
-  return { events, bodyLength, violations, seen };
+  apply(cleanRestartEvents(state.world));
+  return { events, bodyLength, violations, seen: state.ledger.situations };
 }

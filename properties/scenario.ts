@@ -3,6 +3,7 @@
 // into concrete trace events against the world as it is when they run.
 import type { Event } from "../model/events.ts";
 import type { World } from "../model/world.ts";
+import type { State } from "./run.ts";
 
 export interface PodSpec {
   name: string;
@@ -50,7 +51,7 @@ function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined 
 }
 
 /** The concrete events of one command in this world; none when it does not apply. */
-export function resolve(command: Command, pods: readonly PodSpec[], w: World): Event[] {
+export function resolve(command: Command, pods: readonly PodSpec[], { world: w, ledger }: State): Event[] {
   switch (command.do) {
     case "sync": {
       const pod = podAt(pods, command.pod);
@@ -60,7 +61,7 @@ export function resolve(command: Command, pods: readonly PodSpec[], w: World): E
       const pod = podAt(pods, command.pod);
       const name = pod?.containers[command.container % pod.containers.length];
       if (!pod || !name) return [];
-      const target = w.ledger.containers.findLast((c) => c.pod === pod.name && c.name === name && w.shim.tasks[c.id]?.status === "running");
+      const target = ledger.containers.findLast((c) => c.pod === pod.name && c.name === name && w.shim.tasks[c.id]?.status === "running");
       return target ? [{ type: "process.exit", id: target.id, code: command.code }] : [];
     }
     case "stop":

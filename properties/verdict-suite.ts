@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../model/config.ts";
 import { kubeletVariants } from "../model/variants/kubelet.ts";
 import type { ContainerdVariantName } from "../model/variants/containerd.ts";
-import { loadTrace, traceFiles } from "../cli/load-trace.ts";
+import { loadTrace, traceFiles } from "./trace-files.ts";
 import { properties } from "./invariants.ts";
 import { ScenarioCache, checkProperty, type CellVerdict } from "./check-property.ts";
 import { expectedCell, verdictRuns, verdictSeed } from "./verdicts.ts";

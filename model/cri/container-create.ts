@@ -5,7 +5,7 @@ import { makeContainerName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
 import { containerRootDir, mkdirAll, newContainerRecord } from "../disk.ts";
 import { lookupTask } from "../shim.ts";
-import { containerdLog, reached, say, type Ctx } from "../log.ts";
+import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { storeStatusAtCreate } from "./status-store.ts";
 import { failed, ok, type CallResult } from "./call.ts";
 import { beginInFlight, joinInFlight } from "./in-flight.ts";
@@ -35,7 +35,7 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
     const holder = w.cri.containerNames[name];
     const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "createContainer", sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt });
     if (joined) return joined;
-    if (w.cri.inFlight.some((c) => c.id === holder)) reached(ctx, "create refused by a call in flight");
+    if (w.cri.inFlight.some((c) => c.id === holder)) report(ctx, { kind: "situation", situation: "create refused by a call in flight" });
     containerdLog(ctx, "warn", "possible concurrent CreateContainer request", reserved.error);
     return failed(
       `failed to reserve container name ${JSON.stringify(name)}; check if another CreateContainer request is in progress: ${reserved.error}`,
@@ -78,6 +78,6 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
     return rollback(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
   }
   w.cri.containers[id] = { id, status, unknown: false, exitMonitor: false };
-  w.ledger.containers.push({ id, pod, sandboxId, name: req.name, attempt: req.attempt });
+  report(ctx, { kind: "container created", facts: { id, pod, sandboxId, name: req.name, attempt: req.attempt } });
   return ok;
 }

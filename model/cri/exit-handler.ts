@@ -4,7 +4,7 @@
 import type { World } from "../world.ts";
 import { deleteTask, processExits } from "../shim.ts";
 import { unknownExitCode } from "../status.ts";
-import { containerdLog, reached, say, type Ctx } from "../log.ts";
+import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { rewriteMemoryOnlyStatus, statusIsStored, updateSync } from "./status-store.ts";
 import type { WriteResult } from "../disk.ts";
 import { now } from "../world.ts";
@@ -44,7 +44,7 @@ function handleSandboxExit(w: World, ctx: Ctx, id: string): void {
 export function deliverExit(w: World, ctx: Ctx, id: string): void {
   const cntr = w.cri.containers[id];
   const task = w.shim.tasks[id];
-  if (w.cri.phase !== "up") reached(ctx, "exit while containerd is down");
+  if (w.cri.phase !== "up") report(ctx, { kind: "situation", situation: "exit while containerd is down" });
   if (w.cri.phase !== "up" || !cntr || !cntr.exitMonitor || task?.status !== "stopped") {
     say(ctx, "shim", `exit of ${id} kept in the shim: no exit monitor waits on it`);
     return;

@@ -6,7 +6,7 @@ import { emptyCri, now } from "../world.ts";
 import { reserve } from "../registrar.ts";
 import { deleteCheckpoint } from "../disk.ts";
 import { deleteTask, lookupTask } from "../shim.ts";
-import { containerdLog, reached, say, type Ctx } from "../log.ts";
+import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { loadContainerStatus } from "./load-container.ts";
 import { storeStatusAtRecovery, storedStatus } from "./status-store.ts";
 
@@ -57,7 +57,7 @@ function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
   for (const record of loaded) {
     const reserved = reserve(w.cri.containerNames, record.name, record.id);
     if (!reserved.ok) {
-      reached(ctx, "name conflict at recovery");
+      report(ctx, { kind: "situation", situation: "name conflict at recovery" });
       return `failed to reserve container name ${JSON.stringify(record.name)}: ${reserved.error}`;
     }
   }
@@ -80,7 +80,7 @@ function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
   // WithStatus: the status is rewritten for every container, even if nothing changed.
   const stored = storeStatusAtRecovery(w, ctx, id, recovered.status);
   if (typeof stored === "object") {
-    reached(ctx, "container skipped at recovery");
+    report(ctx, { kind: "situation", situation: "container skipped at recovery" });
     containerdLog(ctx, "error", `Failed to load container ${JSON.stringify(id)}`, stored.skip);
     say(ctx, "cri", `container ${id} skipped: not in the CRI store, name not reserved, its task untouched`);
     return false;

@@ -5,7 +5,7 @@ import { makeSandboxName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
 import { mkdirAll, newContainerRecord, sandboxRootDir } from "../disk.ts";
 import { createTask, startTask } from "../shim.ts";
-import { say, type Ctx } from "../log.ts";
+import { report, say, type Ctx } from "../log.ts";
 import { failed, ok, type CallResult } from "./call.ts";
 import { beginInFlight, joinInFlight } from "./in-flight.ts";
 
@@ -55,6 +55,6 @@ export function finishRunPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxReques
   w.metadata.sandboxes[id] = { id, name, pod, attempt, createdAt: now(w) };
   say(ctx, "cri", `add sandbox record ${id} (${name})`, "metadata");
   w.cri.sandboxes[id] = { id, state: "READY" };
-  w.ledger.sandboxes.push({ id, pod });
+  report(ctx, { kind: "sandbox created", facts: { id, pod } });
   return ok;
 }

@@ -4,7 +4,7 @@
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
 import { boltWrite, statusPath, writeCheckpoint, type WriteResult } from "../disk.ts";
-import { containerdLog, reached, sayRoutine, type Ctx } from "../log.ts";
+import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
 /** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
 export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
@@ -56,7 +56,7 @@ export function storeStatusAtCreate(w: World, ctx: Ctx, id: string, status: Stat
   }
   const written = writeStatus(w, ctx, id, status);
   if (written.ok) return written;
-  reached(ctx, "status write failed at create");
+  report(ctx, { kind: "situation", situation: "status write failed at create" });
   const error = statusWriteError(ctx, id, written.error);
   if (ctx.config.containerd.onRuntimeStatusWriteError === "fail") return { ok: false, error };
   ignored(ctx, id, error);
@@ -80,7 +80,7 @@ export function updateSync(
   const next = update({ ...cntr.status });
   const written = writeStatus(w, ctx, id, next);
   if (!written.ok) {
-    reached(ctx, site === "start" ? "status write failed at start" : "status write failed at exit");
+    report(ctx, { kind: "situation", situation: site === "start" ? "status write failed at start" : "status write failed at exit" });
     const error = statusWriteError(ctx, id, written.error);
     if (ctx.config.containerd.onRuntimeStatusWriteError === "fail") return { ok: false, error };
     ignored(ctx, id, error);

@@ -1,0 +1,20 @@
+// The bug traces the tests run (and the known traces every verdict runs first): the trace
+// files of a directory, read and validated. For a test a bad file is a broken fixture, so it
+// throws; the commands turn a bad file into exit 2 themselves (cli/load-trace.ts).
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseTrace, type Trace } from "../model/trace.ts";
+
+/** The trace files of a directory, sorted by name. */
+export function traceFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export function loadTrace(path: string): Trace {
+  const parsed = parseTrace(readFileSync(path, "utf8"));
+  if (!parsed.ok) throw new Error(`${path}: ${parsed.error}`);
+  return parsed.trace;
+}
