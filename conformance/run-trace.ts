@@ -3,7 +3,7 @@
 // Every event maps to what really happens on the host; see the per-event comments.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { eventSchema, type Event, type EventOf } from "../model/events.ts";
+import { eventCatalogue, eventSchema, type Event, type EventOf } from "../model/events.ts";
 import { podNamespace, podUid } from "../model/names.ts";
 import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
 import { CriClient, CriError, type ContainerConfig, type PodSandboxConfig } from "./cri-client.ts";
@@ -20,8 +20,8 @@ export interface RealTrace {
   events: Event[];
 }
 
-/** Event types the real daemon cannot run: no real kubelet here, no partial disk, no hanging storage. */
-const unsupportedTypes = new Set(["pod.add", "pod.delete", "kubelet.sync", "kubelet.gc", "disk.room", "storage.hang", "storage.resume"]);
+/** Event types the real daemon cannot run, as the event catalogue says (no real kubelet here, no partial disk, no hanging storage). */
+const unsupportedTypes = new Set(Object.entries(eventCatalogue).flatMap(([type, entry]) => ("cannot" in entry.daemon ? [type] : [])));
 
 export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string }[] {
   return trace.events.flatMap((e, index) => (unsupportedTypes.has(e.type) ? [{ index, type: e.type }] : []));

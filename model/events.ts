@@ -1,7 +1,24 @@
-// The event vocabulary of a trace (design.md, "Trace files"). The zod schemas are the one
-// definition: the model's Event type is inferred from them and the trace loader validates
-// with them, so the two can never drift apart.
+// The event catalogue: one entry per event type of a trace (design.md, "Trace files"),
+// holding its zod schema, its handler (what step does with it) and whether and how the
+// conformance harness runs it on the real daemon. The schemas are the one definition of the
+// vocabulary: the Event type is inferred from them and the trace loader validates with them.
+// What a random scenario makes of each type (commands, generator fragments, the exhaustive
+// checker's alphabet) is properties/commands.ts, keyed by the same types.
 import { z } from "zod";
+import { produce } from "immer";
+import type { World } from "./world.ts";
+import { say, type Ctx } from "./log.ts";
+import { cri } from "./cri/api.ts";
+import type { CallResult } from "./cri/call.ts";
+import { startContainerd, stopContainerd } from "./cri/recover.ts";
+import { taskExited } from "./cri/exit-handler.ts";
+import { timePasses } from "./cri/timers.ts";
+import { hangStorage, resumeStorage } from "./cri/storage.ts";
+import { addPod, deletePod } from "./kubelet/pods.ts";
+import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
+import { garbageCollect } from "./kubelet/gc.ts";
+import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
+import { callDeadline } from "./kubelet/remote-runtime.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
 const attempt = z.number().int().min(0);
@@ -9,59 +26,208 @@ const attempt = z.number().int().min(0);
 export const restartPolicies = ["Always", "OnFailure", "Never"] as const;
 export type RestartPolicy = (typeof restartPolicies)[number];
 
-export const eventSchemas = {
-  "pod.add": z.strictObject({
-    type: z.literal("pod.add"),
-    pod: label,
-    containers: z.array(label).min(1),
-    restartPolicy: z.enum(restartPolicies).optional(),
+/** What one event does: the next world, and the CRI call's result for cri.* events. */
+export interface Transition {
+  world: World;
+  call: CallResult | null;
+}
+
+/**
+ * How the conformance harness (conformance/run-trace.ts) reproduces the event on a real
+ * containerd, or why it cannot.
+ */
+export type OnDaemon = { runs: string } | { cannot: string };
+
+export interface CatalogueEntry<S extends z.ZodType> {
+  schema: S;
+  /** Pure: the world it is given is never changed (immer). */
+  handle: (world: World, ctx: Ctx, event: z.infer<S>) => Transition;
+  daemon: OnDaemon;
+}
+
+/** One entry; the handler's event type is inferred from the schema. */
+const entry = <S extends z.ZodType>(e: CatalogueEntry<S>): CatalogueEntry<S> => e;
+
+/** Most handlers change the world in place inside one immer draft. */
+function changes(world: World, change: (w: World) => CallResult | void): Transition {
+  let call: CallResult | null = null;
+  const next = produce(world, (w) => {
+    call = change(w) ?? null;
+  });
+  return { world: next, call };
+}
+
+const noKubelet: OnDaemon = { cannot: "no real kubelet runs on the conformance host; lower the trace to CRI calls first" };
+
+export const eventCatalogue = {
+  "pod.add": entry({
+    schema: z.strictObject({
+      type: z.literal("pod.add"),
+      pod: label,
+      containers: z.array(label).min(1),
+      restartPolicy: z.enum(restartPolicies).optional(),
+    }),
+    handle: (world, ctx, e) => changes(world, (w) => addPod(w, ctx, e.pod, e.containers, e.restartPolicy ?? "Always")),
+    daemon: noKubelet,
   }),
-  "pod.delete": z.strictObject({ type: z.literal("pod.delete"), pod: label }),
-  "kubelet.sync": z.strictObject({ type: z.literal("kubelet.sync"), pod: label }),
+  "pod.delete": entry({
+    schema: z.strictObject({ type: z.literal("pod.delete"), pod: label }),
+    handle: (world, ctx, e) => changes(world, (w) => deletePod(w, ctx, e.pod)),
+    daemon: noKubelet,
+  }),
+  "kubelet.sync": entry({
+    schema: z.strictObject({ type: z.literal("kubelet.sync"), pod: label }),
+    // The kubelet decides on what it listed before it acts, so its plan is made on the world
+    // as it is, outside the draft; a sync with nothing to do changes nothing.
+    handle: (world, ctx, e) => {
+      const plan = planSyncPod(world, ctx, e.pod);
+      return { world: plan ? produce(world, (w) => syncPod(w, ctx, plan)) : world, call: null };
+    },
+    daemon: noKubelet,
+  }),
   // Added to design.md's list: one pass of the kubelet's container GC (kuberuntime_gc.go).
-  "kubelet.gc": z.strictObject({ type: z.literal("kubelet.gc") }),
-  "cri.runPodSandbox": z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt }),
-  "cri.stopPodSandbox": z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label }),
-  "cri.removePodSandbox": z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label }),
-  "cri.createContainer": z.strictObject({
-    type: z.literal("cri.createContainer"),
-    id: label,
-    sandbox: label,
-    name: label,
-    attempt,
-    command: z.array(z.string()).optional(),
+  "kubelet.gc": entry({
+    schema: z.strictObject({ type: z.literal("kubelet.gc") }),
+    handle: (world, ctx) => changes(world, (w) => garbageCollect(w, ctx)),
+    daemon: noKubelet,
   }),
-  "cri.startContainer": z.strictObject({ type: z.literal("cri.startContainer"), id: label }),
-  "cri.stopContainer": z.strictObject({ type: z.literal("cri.stopContainer"), id: label }),
-  "cri.removeContainer": z.strictObject({ type: z.literal("cri.removeContainer"), id: label }),
-  "process.exit": z.strictObject({ type: z.literal("process.exit"), id: label, code: z.number().int().min(0).max(255) }),
-  "containerd.stop": z.strictObject({ type: z.literal("containerd.stop") }),
-  "containerd.start": z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional() }),
-  "disk.fill": z.strictObject({ type: z.literal("disk.fill") }),
-  "disk.free": z.strictObject({ type: z.literal("disk.free") }),
+  // A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included.
+  "cri.runPodSandbox": entry({
+    schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
+    daemon: { runs: "RunPodSandbox through the CRI socket" },
+  }),
+  "cri.stopPodSandbox": entry({
+    schema: z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label }),
+    handle: (world, ctx, e) => changes(world, (w) => cri.stopPodSandbox(w, ctx, e.id)),
+    daemon: { runs: "StopPodSandbox through the CRI socket" },
+  }),
+  "cri.removePodSandbox": entry({
+    schema: z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label }),
+    handle: (world, ctx, e) => changes(world, (w) => cri.removePodSandbox(w, ctx, e.id)),
+    daemon: { runs: "RemovePodSandbox through the CRI socket" },
+  }),
+  "cri.createContainer": entry({
+    schema: z.strictObject({
+      type: z.literal("cri.createContainer"),
+      id: label,
+      sandbox: label,
+      name: label,
+      attempt,
+      command: z.array(z.string()).optional(),
+    }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) =>
+        cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") }),
+      ),
+    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
+  }),
+  "cri.startContainer": entry({
+    schema: z.strictObject({ type: z.literal("cri.startContainer"), id: label }),
+    handle: (world, ctx, e) => changes(world, (w) => cri.startContainer(w, ctx, e.id)),
+    daemon: { runs: "StartContainer through the CRI socket" },
+  }),
+  "cri.stopContainer": entry({
+    schema: z.strictObject({ type: z.literal("cri.stopContainer"), id: label }),
+    handle: (world, ctx, e) => changes(world, (w) => cri.stopContainer(w, ctx, e.id)),
+    daemon: { runs: "StopContainer through the CRI socket, timeout 0" },
+  }),
+  "cri.removeContainer": entry({
+    schema: z.strictObject({ type: z.literal("cri.removeContainer"), id: label }),
+    handle: (world, ctx, e) => changes(world, (w) => cri.removeContainer(w, ctx, e.id)),
+    daemon: { runs: "RemoveContainer through the CRI socket" },
+  }),
+  "process.exit": entry({
+    schema: z.strictObject({ type: z.literal("process.exit"), id: label, code: z.number().int().min(0).max(255) }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        if (w.shim.tasks[e.id]?.status !== "running") say(ctx, "shim", `no running process for ${e.id}`);
+        else taskExited(w, ctx, e.id, e.code);
+      }),
+    daemon: { runs: "the container's control script exits with the code (a custom command is killed: 137 only)" },
+  }),
+  "containerd.stop": entry({
+    schema: z.strictObject({ type: z.literal("containerd.stop") }),
+    handle: (world, ctx) =>
+      changes(world, (w) => {
+        stopContainerd(w, ctx);
+        runtimeGone(w, ctx);
+      }),
+    daemon: { runs: "SIGTERM to the daemon; shims live on" },
+  }),
+  "containerd.start": entry({
+    schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional() }),
+    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, e.order)),
+    daemon: { runs: "the daemon starts on the same root and state" },
+  }),
+  "disk.fill": entry({
+    schema: z.strictObject({ type: z.literal("disk.fill") }),
+    handle: (world, ctx) =>
+      changes(world, (w) => {
+        w.disk.room = 0;
+        say(ctx, "disk", "full: every write fails with ENOSPC");
+      }),
+    daemon: { runs: "the small loop-mounted filesystem is filled" },
+  }),
+  "disk.free": entry({
+    schema: z.strictObject({ type: z.literal("disk.free") }),
+    handle: (world, ctx) =>
+      changes(world, (w) => {
+        w.disk.room = null;
+        say(ctx, "disk", "room again");
+      }),
+    daemon: { runs: "the small filesystem gets its space back" },
+  }),
   // Added: a nearly full disk. The next `writes` writes succeed, every later one fails with
   // ENOSPC until disk.free (reference section 8.1 variant C: some loads succeed, some fail).
-  "disk.room": z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
+  "disk.room": entry({
+    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.disk.room = e.writes;
+        say(ctx, "disk", `nearly full: room for ${e.writes} more write(s)`);
+      }),
+    daemon: { cannot: "a real filesystem has no room for exactly N more writes" },
+  }),
   // Added: the storage CreateContainer and RunPodSandbox wait on (snapshotter, volume mounts)
   // stops answering: from now on such a call reserves its name and then waits (#4604, #13867).
-  "storage.hang": z.strictObject({ type: z.literal("storage.hang") }),
+  "storage.hang": entry({
+    schema: z.strictObject({ type: z.literal("storage.hang") }),
+    handle: (world, ctx) => changes(world, (w) => hangStorage(w, ctx)),
+    daemon: { cannot: "the harness has no storage that hangs on demand" },
+  }),
   // Added: the storage answers again: new calls go through; the calls already waiting finish
   // now ("finish", a slow call that returns late) or never return ("stuck", a stat blocked for
   // good on a dead mount: only a containerd restart ends them).
-  "storage.resume": z.strictObject({ type: z.literal("storage.resume"), waiting: z.enum(["finish", "stuck"]).optional() }),
+  "storage.resume": entry({
+    schema: z.strictObject({ type: z.literal("storage.resume"), waiting: z.enum(["finish", "stuck"]).optional() }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        for (const returned of resumeStorage(w, ctx, e.waiting ?? "finish")) callReturned(w, ctx, returned);
+      }),
+    daemon: { cannot: "the harness has no storage that hangs on demand" },
+  }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).
-  "clock.tick": z.strictObject({ type: z.literal("clock.tick"), seconds: z.number().int().min(1) }),
-} as const;
+  "clock.tick": entry({
+    schema: z.strictObject({ type: z.literal("clock.tick"), seconds: z.number().int().min(1) }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.clock.seconds += e.seconds;
+        say(ctx, "cri", `${e.seconds}s pass`);
+        timePasses(w, ctx);
+      }),
+    daemon: { runs: "real time passes (the harness sleeps)" },
+  }),
+};
 
-export type EventType = keyof typeof eventSchemas;
+export type EventType = keyof typeof eventCatalogue;
+type Schema = (typeof eventCatalogue)[EventType]["schema"];
 
 export const eventSchema = z.discriminatedUnion(
   "type",
-  Object.values(eventSchemas) as unknown as [
-    (typeof eventSchemas)[EventType],
-    ...(typeof eventSchemas)[EventType][],
-  ],
+  Object.values(eventCatalogue).map((e) => e.schema) as unknown as [Schema, ...Schema[]],
 );
 
 export type Event = z.infer<typeof eventSchema>;

@@ -6,7 +6,8 @@ import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import { checkSafety, type SafetyProperty, safetyProperties } from "./invariants.ts";
 import { factorial, fingerprint } from "./fingerprint.ts";
-import { podEvents, podSpec, resolve, type Command, type PodSpec } from "./scenario.ts";
+import { podEvents, podSpec, type PodSpec } from "./scenario.ts";
+import { alphabet, resolve } from "./commands.ts";
 import { advance, stateAfter, type State } from "./run.ts";
 
 export interface Scope {
@@ -36,27 +37,6 @@ export interface ExhaustiveResult {
   /** Distinct states the same search would store without symmetry reduction (sum of orbit sizes). */
   statesWithoutSymmetry: number;
   violation: { property: SafetyProperty; message: string; events: Event[] } | null;
-}
-
-/** The events the checker tries in every state: the generators' commands, each pod and container. */
-export function alphabet(pods: readonly PodSpec[]): Command[] {
-  const perPod = pods.flatMap((pod, p): Command[] => [
-    { do: "sync", pod: p },
-    ...pod.containers.map((_, c): Command => ({ do: "exit", pod: p, container: c, code: 0 })),
-  ]);
-  return [
-    ...perPod,
-    { do: "stop" },
-    { do: "start" },
-    { do: "fill" },
-    { do: "free" },
-    { do: "room", writes: 1 },
-    { do: "tick", seconds: 300 },
-    { do: "gc" },
-    { do: "hang" },
-    { do: "resume", waiting: "finish" },
-    { do: "resume", waiting: "stuck" },
-  ];
 }
 
 export function scopePods(scope: Scope): PodSpec[] {

@@ -5,7 +5,8 @@ import type { Config } from "../model/config.ts";
 import type { Situation } from "../model/ledger.ts";
 import { safetyProperties, type Property } from "./invariants.ts";
 import { checkConverges } from "./converges.ts";
-import { cleanRestartEvents, healingEvents, podEvents, resolve, type Scenario } from "./scenario.ts";
+import { cleanRestartEvents, healingEvents, podEvents, type Scenario } from "./scenario.ts";
+import { resolve } from "./commands.ts";
 import { initialState, run } from "./run.ts";
 
 export interface FirstViolation {

@@ -1,9 +1,8 @@
-// A random scenario: pods, then commands that refer to containers by position rather than by
-// id (an id would pin the create that made it and block shrinking). Commands are resolved
-// into concrete trace events against the world as it is when they run.
+// A random scenario: pods, then commands (commands.ts) resolved into concrete trace events
+// against the state as it is when they run, then the healing suffix.
 import type { Event } from "../model/events.ts";
 import type { World } from "../model/world.ts";
-import type { State } from "./run.ts";
+import type { Command } from "./commands.ts";
 
 export interface PodSpec {
   name: string;
@@ -19,22 +18,6 @@ export function podSpec(i: number, n: number): PodSpec {
   return { name: podNames[i]!, containers: containerNames.slice(0, n) };
 }
 
-export type Command =
-  | { do: "sync"; pod: number }
-  /** The newest running process of that container of that pod exits. */
-  | { do: "exit"; pod: number; container: number; code: number }
-  | { do: "stop" }
-  | { do: "start" }
-  | { do: "fill" }
-  | { do: "free" }
-  | { do: "room"; writes: number }
-  | { do: "tick"; seconds: number }
-  | { do: "gc" }
-  | { do: "hang" }
-  | { do: "resume"; waiting: "finish" | "stuck" }
-  /** A concrete event, as in a known bug trace. */
-  | { do: "event"; event: Event };
-
 export interface Scenario {
   pods: PodSpec[];
   commands: Command[];
@@ -43,48 +26,6 @@ export interface Scenario {
 /** The pods' pod.add events, which open every scenario. */
 export function podEvents(pods: readonly PodSpec[]): Event[] {
   return pods.map((p) => ({ type: "pod.add", pod: p.name, containers: [...p.containers] }));
-}
-
-/** Positions wrap around, so every generated position names a pod of the scope. */
-function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined {
-  return pods[position % Math.max(1, pods.length)];
-}
-
-/** The concrete events of one command in this world; none when it does not apply. */
-export function resolve(command: Command, pods: readonly PodSpec[], { world: w, ledger }: State): Event[] {
-  switch (command.do) {
-    case "sync": {
-      const pod = podAt(pods, command.pod);
-      return pod ? [{ type: "kubelet.sync", pod: pod.name }] : [];
-    }
-    case "exit": {
-      const pod = podAt(pods, command.pod);
-      const name = pod?.containers[command.container % pod.containers.length];
-      if (!pod || !name) return [];
-      const target = ledger.containers.findLast((c) => c.pod === pod.name && c.name === name && w.shim.tasks[c.id]?.status === "running");
-      return target ? [{ type: "process.exit", id: target.id, code: command.code }] : [];
-    }
-    case "stop":
-      return [{ type: "containerd.stop" }];
-    case "start":
-      return [{ type: "containerd.start" }];
-    case "fill":
-      return [{ type: "disk.fill" }];
-    case "free":
-      return [{ type: "disk.free" }];
-    case "room":
-      return [{ type: "disk.room", writes: command.writes }];
-    case "tick":
-      return [{ type: "clock.tick", seconds: command.seconds }];
-    case "gc":
-      return [{ type: "kubelet.gc" }];
-    case "hang":
-      return [{ type: "storage.hang" }];
-    case "resume":
-      return [{ type: "storage.resume", waiting: command.waiting }];
-    case "event":
-      return [command.event];
-  }
 }
 
 /** How many kubelet syncs per pod the healing suffix allows. */

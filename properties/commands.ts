@@ -1,0 +1,158 @@
+// The scenario side of the event catalogue (model/events.ts), keyed by the same event types:
+// how a random scenario names each event (a command that refers to pods and containers by
+// position rather than by id: an id would pin the create that made it and block shrinking),
+// how a command resolves into concrete events against the state as it is, its generator
+// fragments with their weights, and the commands the exhaustive checker tries. The compiler
+// asks for an entry for every event type.
+import fc from "fast-check";
+import type { Event, EventOf, EventType } from "../model/events.ts";
+import type { PodSpec } from "./scenario.ts";
+import type { State } from "./run.ts";
+
+interface Generated<T extends EventType, A> {
+  /** The events the command stands for in this state; none when it does not apply. */
+  resolve: (args: A, pods: readonly PodSpec[], state: State) => EventOf<T>[];
+  /** Fragments of one command for the generators (generators.ts), with their weights. */
+  fragments: readonly { weight: number; arbitrary: fc.Arbitrary<A> }[];
+  /** The commands the exhaustive checker tries in every state: for each pod of the scope, and once. */
+  alphabet: { perPod?: (pod: PodSpec, p: number) => A[]; once?: A[] };
+}
+
+/** An event type no random scenario issues: it comes only from a trace, as it is. */
+interface FromTracesOnly {
+  fromTracesOnly: string;
+}
+
+const generated = <T extends EventType, A>(_type: T, entry: Generated<T, A>): Generated<T, A> => entry;
+
+/** The command carries the event's own fields. */
+const asIs =
+  <T extends EventType>(type: T) =>
+  (args: Omit<EventOf<T>, "type">): EventOf<T>[] =>
+    // The fields are the event's own, so with its type they make the event.
+    [{ type, ...args } as EventOf<T>];
+
+/** Positions wrap around, so every generated position names a pod of the scope. */
+function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined {
+  return pods[position % Math.max(1, pods.length)];
+}
+
+const index = fc.nat({ max: 2 });
+const byKubelet = "the kubelet's own sync makes these calls; a scenario names pods, not ids";
+
+// Key order is the order of the generators' single-command fragments and of the checker's alphabet.
+export const commandCatalogue = {
+  "kubelet.sync": generated("kubelet.sync", {
+    resolve: ({ pod }: { pod: number }, pods) => {
+      const spec = podAt(pods, pod);
+      return spec ? [{ type: "kubelet.sync", pod: spec.name }] : [];
+    },
+    fragments: [{ weight: 6, arbitrary: index.map((pod) => ({ pod })) }],
+    alphabet: { perPod: (_, p) => [{ pod: p }] },
+  }),
+  /** The newest running process of that container of that pod exits. */
+  "process.exit": generated("process.exit", {
+    resolve: ({ pod, container, code }: { pod: number; container: number; code: number }, pods, { world, ledger }) => {
+      const spec = podAt(pods, pod);
+      const name = spec?.containers[container % spec.containers.length];
+      if (!spec || !name) return [];
+      const target = ledger.containers.findLast((c) => c.pod === spec.name && c.name === name && world.shim.tasks[c.id]?.status === "running");
+      return target ? [{ type: "process.exit", id: target.id, code }] : [];
+    },
+    fragments: [{ weight: 2, arbitrary: fc.record({ pod: index, container: index, code: fc.constantFrom(0, 1, 137) }) }],
+    alphabet: { perPod: (pod, p) => pod.containers.map((_, c) => ({ pod: p, container: c, code: 0 })) },
+  }),
+  "containerd.stop": generated("containerd.stop", {
+    resolve: asIs("containerd.stop"),
+    fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
+    alphabet: { once: [{}] },
+  }),
+  // Recovery loads in creation order: a trace's `order` is for reproducing a given race.
+  "containerd.start": generated("containerd.start", {
+    resolve: asIs("containerd.start"),
+    fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
+    alphabet: { once: [{}] },
+  }),
+  "disk.fill": generated("disk.fill", {
+    resolve: asIs("disk.fill"),
+    fragments: [{ weight: 2, arbitrary: fc.constant({}) }],
+    alphabet: { once: [{}] },
+  }),
+  "disk.free": generated("disk.free", {
+    resolve: asIs("disk.free"),
+    fragments: [{ weight: 2, arbitrary: fc.constant({}) }],
+    alphabet: { once: [{}] },
+  }),
+  // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1.
+  "disk.room": generated("disk.room", {
+    resolve: asIs("disk.room"),
+    fragments: [{ weight: 1, arbitrary: fc.integer({ min: 0, max: 10 }).map((writes) => ({ writes })) }],
+    alphabet: { once: [{ writes: 1 }] },
+  }),
+  "clock.tick": generated("clock.tick", {
+    resolve: asIs("clock.tick"),
+    fragments: [{ weight: 1, arbitrary: fc.constantFrom(1, 10, 300).map((seconds) => ({ seconds })) }],
+    alphabet: { once: [{ seconds: 300 }] },
+  }),
+  "kubelet.gc": generated("kubelet.gc", {
+    resolve: asIs("kubelet.gc"),
+    fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
+    alphabet: { once: [{}] },
+  }),
+  "storage.hang": generated("storage.hang", {
+    resolve: asIs("storage.hang"),
+    fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
+    alphabet: { once: [{}] },
+  }),
+  // Only inside the slow-create window (generators.ts): a resume with nothing waiting tells nothing.
+  "storage.resume": generated("storage.resume", {
+    resolve: ({ waiting }: { waiting: "finish" | "stuck" }) => [{ type: "storage.resume", waiting }],
+    fragments: [],
+    alphabet: { once: [{ waiting: "finish" }, { waiting: "stuck" }] },
+  }),
+  "pod.add": { fromTracesOnly: "a scenario's pods are added before its commands (scenario.ts:podEvents)" },
+  "pod.delete": { fromTracesOnly: "random scenarios keep their pods; pod deletion has its own trace" },
+  "cri.runPodSandbox": { fromTracesOnly: byKubelet },
+  "cri.stopPodSandbox": { fromTracesOnly: byKubelet },
+  "cri.removePodSandbox": { fromTracesOnly: byKubelet },
+  "cri.createContainer": { fromTracesOnly: byKubelet },
+  "cri.startContainer": { fromTracesOnly: byKubelet },
+  "cri.stopContainer": { fromTracesOnly: byKubelet },
+  "cri.removeContainer": { fromTracesOnly: byKubelet },
+} satisfies { [T in EventType]: { resolve: (...args: never[]) => EventOf<T>[] } | FromTracesOnly };
+
+type Catalogue = typeof commandCatalogue;
+type GeneratedType = { [T in EventType]: Catalogue[T] extends FromTracesOnly ? never : T }[EventType];
+type ArgsOf<T extends GeneratedType> = Catalogue[T] extends Generated<T, infer A> ? A : never;
+
+/** A scenario's step: a command of the catalogue, or a concrete event (as in a known bug trace). */
+export type Command = { [T in GeneratedType]: { do: T } & ArgsOf<T> }[GeneratedType] | { do: "event"; event: Event };
+
+/** The catalogue's entries that scenarios issue, in key order. */
+const generatedEntries = Object.entries(commandCatalogue).flatMap(([type, entry]) =>
+  "fromTracesOnly" in entry ? [] : [{ type: type as GeneratedType, entry: entry as Generated<GeneratedType, object> }],
+);
+
+const command = (type: GeneratedType, args: object): Command => ({ do: type, ...args }) as Command;
+
+/** The concrete events of one command in this state; none when it does not apply. */
+export function resolve(cmd: Command, pods: readonly PodSpec[], state: State): Event[] {
+  if (cmd.do === "event") return [cmd.event];
+  const { do: type, ...args } = cmd;
+  // The entry for the command's own type takes its arguments.
+  return (commandCatalogue[type] as Generated<GeneratedType, object>).resolve(args, pods, state);
+}
+
+/** Every single-command fragment of the catalogue, with its weight. */
+export function commandFragments(): { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] {
+  return generatedEntries.flatMap(({ type, entry }) =>
+    entry.fragments.map(({ weight, arbitrary }) => ({ weight, arbitrary: arbitrary.map((args) => [command(type, args)]) })),
+  );
+}
+
+/** The commands the exhaustive checker tries in every state: each pod's, then the others. */
+export function alphabet(pods: readonly PodSpec[]): Command[] {
+  const perPod = pods.flatMap((pod, p) => generatedEntries.flatMap(({ type, entry }) => (entry.alphabet.perPod?.(pod, p) ?? []).map((args) => command(type, args))));
+  const once = generatedEntries.flatMap(({ type, entry }) => (entry.alphabet.once ?? []).map((args) => command(type, args)));
+  return [...perPod, ...once];
+}
