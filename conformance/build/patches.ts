@@ -1,0 +1,33 @@
+// Which patches make a containerd variant out of Debian's 1.6.20 tree. A variant's patch is
+// conformance/patches/<variant>.patch; baseline is the tree as Debian ships it. A variant
+// that the model composes from two others (keep-task-release-name = keep-task-until-stored
+// + release-name-on-cancel, model/variants/containerd.ts) is built from their two patches.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { containerdVariants } from "../../model/variants/containerd.ts";
+
+export interface Patch {
+  name: string;
+  path: string;
+}
+
+const dir = fileURLToPath(new URL("../patches/", import.meta.url));
+
+const composed: Readonly<Record<string, readonly string[]>> = {
+  "keep-task-release-name": ["keep-task-until-stored", "release-name-on-cancel"],
+};
+
+export function variantNames(): string[] {
+  return containerdVariants.map((v) => v.name);
+}
+
+/** The patches for `variant`, in the order they apply; throws for an unknown variant. */
+export function patchesFor(variant: string): Patch[] {
+  if (!variantNames().includes(variant)) throw new Error(`unknown containerd variant ${JSON.stringify(variant)} (known: ${variantNames().join(", ")})`);
+  if (variant === "baseline") return [];
+  return (composed[variant] ?? [variant]).map((name) => {
+    const path = `${dir}${name}.patch`;
+    if (!existsSync(path)) throw new Error(`no patch for containerd variant ${variant}: ${path} is missing`);
+    return { name: `${name}.patch`, path };
+  });
+}
