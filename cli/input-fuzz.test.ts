@@ -3,7 +3,8 @@
 // and exactly one line naming the file, the event and the field; never a stack trace. Fuzzed
 // with arbitrary JSON, random events over a small pool of labels, and mutations of the traces
 // under traces/, through the CLI's own entry (in process: a subprocess per case is too slow).
-// FUZZ_RUNS sets the cases per property (CI: .ci/run); the default keeps `npm test` quick.
+// FUZZ_RUNS sets the cases per property (.ci/run: 2000, 10^4 in all); the default keeps
+// `npm test` quick.
 import fc from "fast-check";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ import { allConfigs } from "../model/config.ts";
 import type { Observation } from "../model/observation.ts";
 import { safetyProperties } from "../properties/invariants.ts";
 
-const runs = Number(process.env.FUZZ_RUNS ?? 300);
+const runs = Number(process.env.FUZZ_RUNS ?? 200);
 const dir = mkdtempSync(join(tmpdir(), "restart-sim-fuzz-"));
 const file = join(dir, "trace.json");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
