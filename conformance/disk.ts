@@ -2,9 +2,11 @@
 // ext4 made with `-m 0` (containerd runs as root and would otherwise eat the reserved
 // blocks); where loop devices are missing, a size-limited tmpfs (there a mkdir needs no
 // block, so some writes fail later than on ext4: real-containerd.md, "--fs tmpfs").
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { open, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { exec, run } from "./exec.ts";
+import { throwIfInterrupted } from "./interrupt.ts";
 
 export type DiskKind = "ext4-loop" | "tmpfs";
 
@@ -44,8 +46,9 @@ export class SmallDisk {
         return;
       } catch (err) {
         // No loop device (container CI, missing module): fall back, but not silently.
-        process.stderr.write(`restart-sim conformance: loop ext4 unavailable (${(err as Error).message}); using tmpfs\n`);
         await this.teardown();
+        throwIfInterrupted(); // a tool killed by Ctrl-C is no missing loop device
+        process.stderr.write(`restart-sim conformance: loop ext4 unavailable (${(err as Error).message}); using tmpfs\n`);
       }
     }
     await run("mount", ["-t", "tmpfs", "-o", `size=${this.sizeMiB}m,mode=0755`, "tmpfs", this.mountPoint]);
@@ -53,56 +56,59 @@ export class SmallDisk {
     this.kind = "tmpfs";
   }
 
-  /** Writes filler files until the filesystem refuses even one more byte (ENOSPC). */
-  fill(): void {
-    // Unmounted (cleaned up under our feet), the writes would fill the host's disk instead.
-    if (!isMountPoint(this.mountPoint)) throw new Error(`${this.mountPoint} is not mounted: refusing to fill it`);
+  /**
+   * Writes filler files until the filesystem refuses even one more byte (ENOSPC). The writes
+   * are asynchronous so that a signal is handled at once (under `tsx`, whose parent process
+   * SIGKILLs a child that does not answer a relayed signal within tens of milliseconds).
+   */
+  async fill(): Promise<void> {
     // Shrinking chunk sizes, like the reference's dd 1M / 4k / 1k: ext4 here has 1 KiB
     // blocks, so big writes stop with some blocks left over.
     const chunks = [1 << 20, 64 << 10, 4 << 10, 1 << 10, 256, 1];
     for (let round = 0; round < 8; round++) {
-      const path = join(this.mountPoint, `restart-sim-filler-${this.fillers++}`);
-      const fd = openSync(path, "w");
+      throwIfInterrupted();
+      // Unmounted (cleaned up under our feet), the writes would fill the host's disk instead.
+      if (!isMountPoint(this.mountPoint)) throw new Error(`${this.mountPoint} is not mounted: refusing to fill it`);
+      const file = await open(join(this.mountPoint, `restart-sim-filler-${this.fillers++}`), "w");
       try {
         for (const size of chunks) {
           const buf = Buffer.alloc(size, 0x5a);
           for (;;) {
+            throwIfInterrupted();
             try {
-              writeSync(fd, buf);
+              await file.write(buf);
             } catch (err) {
               if ((err as NodeJS.ErrnoException).code === "ENOSPC") break;
               throw err;
             }
           }
         }
-        try {
-          fsyncSync(fd);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
-        }
+        await file.sync().catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== "ENOSPC") throw err;
+        });
       } finally {
-        closeSync(fd);
+        await file.close();
       }
-      if (this.isFull()) return;
+      if (await this.isFull()) return;
     }
     throw new Error(`could not fill ${this.mountPoint} to ENOSPC`);
   }
 
   /** True when a one-byte write + fsync of a new file fails with ENOSPC. */
-  isFull(): boolean {
+  async isFull(): Promise<boolean> {
     const probe = join(this.mountPoint, "restart-sim-probe");
-    let fd: number | undefined;
+    let file: FileHandle | undefined;
     try {
-      fd = openSync(probe, "w");
-      writeSync(fd, "x");
-      fsyncSync(fd);
+      file = await open(probe, "w");
+      await file.write("x");
+      await file.sync();
       return false;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOSPC") return true;
       throw err;
     } finally {
-      if (fd !== undefined) closeSync(fd);
-      if (existsSync(probe)) unlinkSync(probe);
+      await file?.close();
+      await rm(probe, { force: true });
     }
   }
 

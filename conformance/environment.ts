@@ -140,9 +140,10 @@ export class RealEnvironment {
   }
 
   /** disk.fill: every filesystem under containerd's root refuses writes (ENOSPC). */
-  fillDisks(): void {
-    throwIfInterrupted();
-    for (const d of this.disks) d.fill();
+  fillDisks(): Promise<void> {
+    return this.guarded(async () => {
+      for (const d of this.disks) await d.fill();
+    });
   }
 
   async freeDisks(): Promise<void> {
