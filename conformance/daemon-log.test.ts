@@ -1,6 +1,6 @@
 // Pure tests of the containerd log parsing and of the trace pre-check (no daemon, no root).
 import { describe, expect, it } from "vitest";
-import { fatalError, logField, readGoQuoted } from "./daemon-log.ts";
+import { fatalError, logField, readGoQuoted, startedRevisions } from "./daemon-log.ts";
 import { unsupportedEvents } from "./run-trace.ts";
 
 // Shape of the real line from containerd 1.6.20 (real-containerd.md), ids shortened.
@@ -8,6 +8,12 @@ const fatalLine =
   'time="2026-11-27T00:50:05.075428978Z" level=fatal msg="Failed to run CRI service" error="failed to recover state: failed to reserve container name \\"b_p_default_uid-p_0\\": name \\"b_p_default_uid-p_0\\" is reserved for \\"6e4a\\""';
 
 describe("containerd log parsing", () => {
+  it("reads the revision each start logged (a variant build's names its patch)", () => {
+    const start = (rev: string) => `time="2026-11-30T09:35:01.1Z" level=info msg="starting containerd" revision=${rev} version=1.6.20~ds1`;
+    const log = [start("restart-sim-short-term-46a8ed1532b0"), 'time="x" level=info msg="loading plugin"', start("1.6.20~ds1-1+deb12u3")].join("\n");
+    expect(startedRevisions(log)).toEqual(["restart-sim-short-term-46a8ed1532b0", "1.6.20~ds1-1+deb12u3"]);
+  });
+
   it("unquotes Go strings with escapes", () => {
     expect(readGoQuoted('"a\\"b\\\\c\\n\\x41\\u00e9" rest', 0)).toEqual({ value: 'a"b\\c\nAé', end: 21 });
     expect(readGoQuoted('"unterminated', 0)).toBeUndefined();

@@ -59,3 +59,8 @@ export function fatalError(log: string): string | undefined {
 export function errorLinesMentioning(log: string, needle: string): string[] {
   return log.split("\n").filter((l) => logField(l, "level") === "error" && l.includes(needle));
 }
+
+/** The revision= of every "starting containerd" line: which binary each start ran. */
+export function startedRevisions(log: string): string[] {
+  return log.split("\n").flatMap((l) => (logField(l, "msg") === "starting containerd" ? [logField(l, "revision") ?? ""] : []));
+}

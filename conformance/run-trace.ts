@@ -7,7 +7,7 @@ import { eventCatalogue, eventSchema, type Event, type EventOf } from "../model/
 import { podNamespace, podUid } from "../model/names.ts";
 import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
 import { CriClient, CriError, type ContainerConfig, type PodSandboxConfig } from "./cri-client.ts";
-import { errorLinesMentioning, logField } from "./daemon-log.ts";
+import { errorLinesMentioning, logField, startedRevisions } from "./daemon-log.ts";
 import type { DiskKind } from "./disk.ts";
 import { RealEnvironment, type CleanupReport, type DiskLayout } from "./environment.ts";
 import { poll, sleep } from "./exec.ts";
@@ -31,6 +31,8 @@ export interface RunOptions {
   diskMiB?: number;
   fs?: DiskKind;
   layout?: DiskLayout;
+  /** The containerd binary to run, e.g. a variant's build; default the packaged one on PATH. */
+  containerd?: string;
   /** Progress lines (one per event); silent when absent. */
   log?: (line: string) => void;
 }
@@ -43,6 +45,8 @@ export interface RealRun {
   notes: string[];
   /** containerd log lines at level error/fatal (start-up noise removed), ids replaced by labels. */
   daemonLog: string[];
+  /** The revision each daemon start logged: proves which binary ran. */
+  revisions: string[];
   perEventMs: number[];
 }
 
@@ -80,7 +84,11 @@ export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}):
     return r.data;
   });
   const t0 = Date.now();
-  const env = new RealEnvironment({ ...(opts.diskMiB ? { diskMiB: opts.diskMiB } : {}), ...(opts.layout ? { layout: opts.layout } : {}) });
+  const env = new RealEnvironment({
+    ...(opts.diskMiB ? { diskMiB: opts.diskMiB } : {}),
+    ...(opts.layout ? { layout: opts.layout } : {}),
+    ...(opts.containerd ? { containerd: opts.containerd } : {}),
+  });
   const runner = new TraceRunner(env, opts.log ?? (() => {}));
   let observation: Observation | undefined;
   let failure: unknown;
@@ -97,10 +105,11 @@ export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}):
     failure = err;
   }
   const daemonLog = runner.interestingLog();
+  const revisions = startedRevisions(runner.daemonLogText());
   const cleanup = await env.cleanup();
   if (failure) throw failure;
   if (cleanup.leftovers.length > 0) throw new Error(`cleanup left: ${cleanup.leftovers.join("; ")}`);
-  return { observation: observation!, wallMs: Date.now() - t0, cleanup, notes: runner.notes, daemonLog, perEventMs: runner.perEventMs };
+  return { observation: observation!, wallMs: Date.now() - t0, cleanup, notes: runner.notes, daemonLog, revisions, perEventMs: runner.perEventMs };
 }
 
 class TraceRunner {
@@ -151,7 +160,7 @@ class TraceRunner {
       case "containerd.start":
         return this.containerdStart(e);
       case "disk.fill":
-        await this.env.fillDisks();
+        this.env.fillDisks();
         return;
       case "disk.free":
         await this.env.freeDisks();
@@ -378,12 +387,17 @@ class TraceRunner {
     return out.replace(/unmapped-id-([^"\s]+)/g, "$1").replace(/\b[0-9a-f]{64}\b/g, "<id>");
   }
 
-  /** containerd log lines at level error or fatal, ids replaced by labels. */
-  interestingLog(): string[] {
+  /** The logs of every CRI daemon start, in order. */
+  daemonLogText(): string {
     const dir = this.env.paths.logDir;
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^containerd-\d+\.log$/.test(f)) : [];
     files.sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
-    const all = files.map((f) => readFileSync(join(dir, f), "utf8")).join("\n");
+    return files.map((f) => readFileSync(join(dir, f), "utf8")).join("\n");
+  }
+
+  /** containerd log lines at level error or fatal, ids replaced by labels. */
+  interestingLog(): string[] {
+    const all = this.daemonLogText();
     const seen = new Set<string>();
     const out: string[] = [];
     for (const line of all.split("\n")) {

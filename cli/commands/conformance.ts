@@ -16,6 +16,9 @@ import { installSignalHandlers, untilInterruptHandled } from "../../conformance/
 import { cleanStaleRuns } from "../../conformance/stale-runs.ts";
 import type { DiskLayout } from "../../conformance/environment.ts";
 import type { DiskKind } from "../../conformance/disk.ts";
+import { buildContainerd, type Built } from "../../conformance/build/build.ts";
+import { variantNames } from "../../conformance/build/patches.ts";
+import type { Config } from "../../model/config.ts";
 
 interface Options {
   json?: boolean;
@@ -23,6 +26,22 @@ interface Options {
   fs?: string;
   layout?: string;
   record?: string;
+  variant?: string;
+}
+
+interface TraceReport {
+  variant: string;
+  trace: string;
+  wallMs: number;
+  notes: string[];
+  fields: FieldResult[];
+}
+
+/** One daemon to run the traces on, and the model configuration to compare it with. */
+interface Target {
+  config: Config;
+  /** A variant built from Debian's source; undefined: the packaged containerd on PATH. */
+  build: Built | undefined;
 }
 
 export function registerConformance(program: Command): void {
@@ -30,10 +49,11 @@ export function registerConformance(program: Command): void {
     .command("conformance")
     .description("run traces on the real containerd (root) and on the model; print agree/disagree per field; exit 1 on a disagreement")
     .argument("[traces...]", "trace files; default: every trace under traces/ the real daemon can run")
-    .option("--config <config>", "model configuration to compare with (the kubelet half does not matter here)", "baseline/99748")
+    .option("--config <config>", "model configuration to compare with (the kubelet half does not matter here); default baseline/99748, or the --variant's")
     .option("--fs <kind>", "small filesystem: ext4-loop (default) or tmpfs")
     .option("--layout <layout>", "split-cri (default: the CRI dir is its own full filesystem, as disk.fill means) or single")
-    .option("--record <dir>", "also write each real observation to <dir>/<trace>.json (conformance/recorded/ is checked by npm test)")
+    .option("--variant <name>", `containerd 1.6.20 built from Debian's source with this variant's patch (conformance/patches/), compared with the model under that variant: ${variantNames().join(", ")}, or all`)
+    .option("--record <dir>", "also write each real observation to <dir>/<containerd variant>/<trace>.json (conformance/recorded/ is checked by npm test)")
     .option("--json", "print the comparisons as JSON")
     .action(async (paths: string[], opts: Options) => {
       if (opts.fs !== undefined && opts.fs !== "ext4-loop" && opts.fs !== "tmpfs") fail(`--fs: expected ext4-loop or tmpfs, got ${JSON.stringify(opts.fs)}`);
@@ -41,6 +61,12 @@ export function registerConformance(program: Command): void {
         fail(`--layout: expected split-cri or single, got ${JSON.stringify(opts.layout)}`);
       }
       const config = resolveConfig(opts.config);
+      const variants = opts.variant === undefined ? [] : opts.variant === "all" ? variantNames() : [opts.variant];
+      const unknown = variants.find((v) => !variantNames().includes(v));
+      if (unknown !== undefined) fail(`--variant: expected one of ${variantNames().join(", ")} or all, got ${JSON.stringify(unknown)}`);
+      if (opts.config !== undefined && opts.variant !== undefined && (variants.length > 1 || variants[0] !== config.containerd.name)) {
+        fail(`--config ${opts.config} names containerd ${config.containerd.name}, --variant ${opts.variant} another; give one of them`);
+      }
       const traces = (paths.length > 0 ? paths : traceFiles("traces")).map(loadTrace);
       const runnable = traces.filter((t) => {
         const bad = unsupportedEvents(t);
@@ -51,21 +77,32 @@ export function registerConformance(program: Command): void {
       if (missing) fail(`conformance: ${missing}`);
       installSignalHandlers();
       await reportStaleRuns();
-      const reports = [];
-      for (const [i, trace] of runnable.entries()) {
-        console.error(`[${i + 1}/${runnable.length}] ${trace.name} on the real containerd...`);
-        const real = await runTraceDetailed(trace, {
-          ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
-          ...(opts.layout ? { layout: opts.layout as DiskLayout } : {}),
-        }).catch((err: unknown) => untilInterruptHandled() ?? Promise.reject(err));
-        if (opts.record) writeRecording(opts.record, trace.name, real.observation);
-        const model = replay(trace.events, config, { log: false }).observation;
-        const fields = compareObservations(model, real.observation);
-        reports.push({ trace: trace.name, wallMs: real.wallMs, notes: real.notes, fields });
-        if (!opts.json) printReport(trace.name, real.wallMs, fields);
+      const reports: TraceReport[] = [];
+      // Each variant is built (or found in the cache) just before its traces run.
+      const targetFor = async (v: string | undefined): Promise<Target> =>
+        v === undefined ? { config, build: undefined } : { config: resolveConfig(`${v}/${config.kubelet.name}`), build: await buildContainerd(v, (line) => console.error(line)) };
+      for (const v of variants.length === 0 ? [undefined] : variants) {
+        const target = await targetFor(v);
+        const variant = target.config.containerd.name;
+        const on = target.build ? `containerd 1.6.20 + ${variant} (${target.build.revision})` : "the real containerd";
+        for (const [i, trace] of runnable.entries()) {
+          console.error(`[${i + 1}/${runnable.length}] ${trace.name} on ${on}...`);
+          const real = await runTraceDetailed(trace, {
+            ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
+            ...(opts.layout ? { layout: opts.layout as DiskLayout } : {}),
+            ...(target.build ? { containerd: target.build.binary } : {}),
+          }).catch((err: unknown) => untilInterruptHandled() ?? Promise.reject(err));
+          if (target.build) proveBinary(trace.name, real.revisions, target.build);
+          if (opts.record) writeRecording(join(opts.record, variant), trace.name, real.observation);
+          const model = replay(trace.events, target.config, { log: false }).observation;
+          const fields = compareObservations(model, real.observation);
+          reports.push({ variant, trace: trace.name, wallMs: real.wallMs, notes: real.notes, fields });
+          if (!opts.json) printReport(variants.length > 1 ? `${variant}: ${trace.name}` : trace.name, real.wallMs, fields);
+        }
       }
       if (opts.json) console.log(JSON.stringify(reports, null, 2));
       const disagreeing = reports.filter((r) => r.fields.some((f) => f.verdict === "disagree"));
+      if (variants.length > 1 && !opts.json) printTable(reports);
       console.error(`${reports.length - disagreeing.length} agreed, ${disagreeing.length} disagreed`);
       process.exitCode = disagreeing.length > 0 ? exitCodes.violated : exitCodes.holds;
     });
@@ -91,5 +128,29 @@ function printReport(name: string, wallMs: number, fields: FieldResult[]): void 
   console.log(`${name}: ${disagree.length === 0 ? "agrees" : "DISAGREES"} on ${fields.length - disagree.length}/${fields.length} fields (${(wallMs / 1000).toFixed(1)} s)`);
   for (const f of [...disagree, ...nondeterministic]) {
     console.log(`  ${f.verdict.padEnd(16)} ${f.field}: model ${JSON.stringify(f.model)}, real ${JSON.stringify(f.real)}`);
+  }
+}
+
+/** variant x trace: agree / DIFFER. */
+function printTable(reports: TraceReport[]): void {
+  const variants = [...new Set(reports.map((r) => r.variant))];
+  const traces = [...new Set(reports.map((r) => r.trace))];
+  const width = Math.max(...traces.map((t) => t.length));
+  console.log(`\n${"".padEnd(width)}  ${variants.join("  ")}`);
+  for (const trace of traces) {
+    const cells = variants.map((v) => {
+      const r = reports.find((x) => x.variant === v && x.trace === trace);
+      const text = !r ? "-" : r.fields.some((f) => f.verdict === "disagree") ? "DIFFER" : "agree";
+      return text.padEnd(v.length);
+    });
+    console.log(`${trace.padEnd(width)}  ${cells.join("  ")}`);
+  }
+}
+
+/** Every daemon start of the run logged the revision of the variant's build. */
+function proveBinary(trace: string, revisions: string[], build: Built): void {
+  const wrong = revisions.find((r) => r !== build.revision);
+  if (revisions.length === 0 || wrong !== undefined) {
+    throw new Error(`${trace}: the daemon logged revision ${JSON.stringify(wrong ?? "none")}, not ${build.revision}: not the binary built for ${build.variant}`);
   }
 }
