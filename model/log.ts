@@ -1,5 +1,6 @@
 // What a transition says it did: one line per action, attributed to the part that acted,
-// so that the timeline and the sequence diagrams can be drawn from it.
+// so that the timeline and the sequence diagrams can be drawn from it; and what it reports
+// to the observer (ledger.ts).
 import type { Config } from "./config.ts";
 import type { Report } from "./ledger.ts";
 
