@@ -65,7 +65,10 @@ function violationSection(v: Violation, index: number, inputs: HtmlInputs): stri
 <p class="message">✗ ${escapeHtml(c.message)}</p>
 ${expectation}
 <p class="origin">Found by ${origin}.</p>
-<div class="diagram" data-diagram="${index}">drawing the diagram…</div>
+<details class="diagram" open><summary>Sequence diagram</summary>
+<div class="lanes"></div>
+<div data-diagram="${index}">drawing the diagram…</div>
+</details>
 <p class="replay">Replay: <code>${escapeHtml(inputs.command(v))}</code></p>
 </section>`;
 }
@@ -89,31 +92,102 @@ ul.variants h3 { margin: 1em 0 0; }
 section.violation { border-top: 1px solid #d0d7de; margin-top: 2em; }
 .length { font-weight: normal; color: #57606a; font-size: 14px; }
 .message { color: #991b1b; font-weight: 600; }
-.diagram { overflow-x: auto; margin: 1em 0; }
-.diagram.error { color: #991b1b; white-space: pre-wrap; font-family: ui-monospace, monospace; }
+details.diagram { margin: 1em 0; }
+details.diagram > summary { cursor: pointer; color: #57606a; font-size: 13px; }
+[data-diagram].error { color: #991b1b; white-space: pre-wrap; font-family: ui-monospace, monospace; }
+/* The lane names stay at the top of the window while a long diagram scrolls under them. */
+.lanes { position: sticky; top: 0; z-index: 1; height: 1.9em; background: rgba(255, 255, 255, 0.92); }
+.lanes:empty { display: none; }
+.lanes span { position: absolute; top: 0.2em; box-sizing: border-box; text-align: center; font-size: 13px; line-height: 1.5em;
+  background: #e0e7ff; border: 1px solid #6366f1; border-radius: 3px; overflow: hidden; white-space: nowrap; }
 `;
 
-// Draws every diagram in turn; a diagram mermaid cannot parse shows its error instead, so a
-// broken one is visible (and the browser test fails on it). body[data-diagrams] says when done.
+// Draws a diagram when it comes near the window (or its <details> is opened, which brings it
+// into view): drawing all of them up front kept the page busy for many seconds. A diagram
+// mermaid cannot parse shows its error instead, so a broken one is visible (and the browser
+// test fails on it).
 const renderScript = `
-// Notes neutral, so that colour means one thing: yellow what containerd logs, red the break.
-mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "base",
-  themeVariables: { primaryColor: "#e0e7ff", primaryBorderColor: "#6366f1", noteBkgColor: "#ffffff", noteBorderColor: "#94a3b8" },
-  sequence: { width: 190, actorMargin: 40, noteAlign: "left", mirrorActors: true, useMaxWidth: true } });
-(async () => {
-  for (const [index, text] of diagrams.entries()) {
-    const host = document.querySelector('[data-diagram="' + index + '"]');
-    try {
-      host.innerHTML = (await mermaid.render("diagram-svg-" + index, text)).svg;
-      host.dataset.state = "rendered";
-    } catch (error) {
-      host.textContent = "This diagram failed to render: " + (error && error.message ? error.message : String(error));
-      host.dataset.state = "error";
-      host.classList.add("error");
-    }
+let mermaidLoaded = false;
+function loadMermaid() {
+  if (mermaidLoaded) return;
+  const bundle = document.createElement("script");
+  bundle.textContent = mermaidBundle;
+  document.head.append(bundle);
+  // Notes neutral, so that colour means one thing: yellow what containerd logs, red the break.
+  mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "base",
+    themeVariables: { primaryColor: "#e0e7ff", primaryBorderColor: "#6366f1", noteBkgColor: "#ffffff", noteBorderColor: "#94a3b8" },
+    sequence: { width: 190, actorMargin: 40, noteAlign: "left", mirrorActors: true, useMaxWidth: true } });
+  mermaidLoaded = true;
+}
+// The sticky strip above a diagram stands in for mermaid's top row of lanes, which is cut off:
+// each lane's name at its top actor's place, in percent of the drawing's width, so that it
+// stays over its lifeline at any window width.
+function drawLanes(host) {
+  const svg = host.querySelector("svg");
+  const box = svg.viewBox.baseVal;
+  const strip = host.parentElement.querySelector(".lanes");
+  strip.style.maxWidth = svg.style.maxWidth;
+  const actors = [...svg.querySelectorAll("rect.actor-top")];
+  for (const actor of actors) {
+    const x = Number(actor.getAttribute("x")), width = Number(actor.getAttribute("width"));
+    const name = document.createElement("span");
+    name.textContent = actor.parentElement.querySelector("text").textContent;
+    name.style.left = ((x - box.x) / box.width) * 100 + "%";
+    name.style.width = (width / box.width) * 100 + "%";
+    strip.append(name);
   }
-  document.body.dataset.diagrams = "done";
-})();`;
+  const below = Math.max(...actors.map((a) => Number(a.getAttribute("y")) + Number(a.getAttribute("height"))));
+  svg.setAttribute("viewBox", [box.x, below, box.width, box.height - (below - box.y)].join(" "));
+}
+async function draw(host) {
+  const index = Number(host.dataset.diagram);
+  try {
+    loadMermaid();
+    host.innerHTML = (await mermaid.render("diagram-svg-" + index, diagrams[index])).svg;
+    drawLanes(host);
+    host.dataset.state = "rendered";
+  } catch (error) {
+    host.textContent = "This diagram failed to render: " + (error && error.message ? error.message : String(error));
+    host.dataset.state = "error";
+    host.classList.add("error");
+  }
+}
+// Within margin pixels of the window, and shown (a closed <details> gives its diagram no box).
+const margin = 600;
+function near(host, within) {
+  const box = host.getBoundingClientRect();
+  return box.height > 0 && box.bottom > -within && box.top < innerHeight + within;
+}
+// Diagrams that came near the window, drawn one at a time: first those in the window, then
+// those near it. Each drawing moves what is below it, so nearness is measured again before
+// each one, and the page takes input between two.
+const waiting = new Set();
+let drawing = false;
+async function drawWaiting() {
+  if (drawing) return;
+  drawing = true;
+  for (;;) {
+    const candidates = [...waiting];
+    const host = candidates.find((h) => near(h, 0)) ?? candidates.find((h) => near(h, margin));
+    if (!host) break;
+    waiting.delete(host);
+    observer.unobserve(host);
+    await draw(host);
+    await new Promise((resolve) => setTimeout(resolve));
+  }
+  drawing = false;
+}
+const observer = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (entry.isIntersecting) waiting.add(entry.target);
+    else waiting.delete(entry.target);
+  }
+  drawWaiting();
+}, { rootMargin: margin + "px 0px" });
+for (const host of document.querySelectorAll("[data-diagram]")) observer.observe(host);
+// Running the bundle takes the better part of a second: done while the reader reads the
+// matrix, the first diagram they open is drawn at once.
+requestIdleCallback(loadMermaid);`;
 
 export function renderHtml(results: Results, inputs: HtmlInputs): string {
   const found = violations(results);
@@ -136,8 +210,8 @@ ${findingsList(inputs.findings)}
 <h2>Violations (${found.length})</h2>
 <p>Each diagram is a shortest trace: one lane per part, one block per event, successful checkpoint writes left out. Yellow bands are what the real containerd logs; the red band is the event at which the property breaks.</p>
 ${sections.join("\n")}
-<script>{ const bundle = document.createElement("script"); bundle.textContent = ${scriptValue(inputs.mermaid)}; document.head.append(bundle); }</script>
-<script>const diagrams = ${scriptValue(found.map(inputs.diagram))};${renderScript}</script>
+<script>const mermaidBundle = ${scriptValue(inputs.mermaid)};
+const diagrams = ${scriptValue(found.map(inputs.diagram))};${renderScript}</script>
 </body>
 </html>
 `;
