@@ -124,6 +124,32 @@ describe("issue-7247-nearly-full-disk (reference 8.1 variant C): #99748 does not
   });
 });
 
+describe("log-dir-max: the kubelet-only guard against #7247, and where it stops", () => {
+  it("guards a hidden container that ran: on issue-7247-nearly-full-disk the new c takes attempt 2 (1.log exists), no fatal", () => {
+    const { observation } = run("issue-7247-nearly-full-disk", "baseline/log-dir-max");
+    expect(observation.containerd).toBe("up");
+    expect(observation.containers.map((c) => [c.id, c.attempt])).toEqual([
+      ["p:c#2", 0],
+      ["p:c#3", 1],
+      ["p:c#4", 2],
+    ]);
+    expect(observation.violations.map((v) => v.property)).not.toContain("names-unique");
+  });
+
+  it("cannot guard a hidden container that never started (no N.log): log-dir-max-never-started ends in #7247", () => {
+    const { observation: o } = run("log-dir-max-never-started");
+    expect(o.containerd).toBe("failed");
+    expect(o.error).toBe(
+      'failed to recover state: failed to reserve container name "c_p_default_uid-p_1": name "c_p_default_uid-p_1" is reserved for "p:c#3"',
+    );
+    expect(o.containers.map((c) => [c.id, c.attempt, c.process])).toEqual([
+      ["p:c#2", 0, "exited"],
+      ["p:c#3", 1, "none"],
+      ["p:c#4", 1, "running"],
+    ]);
+  });
+});
+
 describe("exit-code-lost-at-second-restart: the risk of the short-term fix", () => {
   const codeOfC = (config: string) => run("exit-code-lost-at-second-restart", config).observation.containers[0];
 

@@ -40,7 +40,7 @@ const skipsAtRecovery = {
   ),
   "recovery-succeeds": violated(
     14,
-    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748, through a nearly full disk by one with it, reference 8.1 variant C); the next restart reserves the name twice and containerd exits",
+    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748, through a nearly full disk by one with it, reference 8.1 variant C; by log-dir-max when the hidden container never started, so no N.log shows its attempt: traces/log-dir-max-never-started.json); the next restart reserves the name twice and containerd exits",
   ),
   "names-unique": violated(12, "a hidden container's name is free in the CRI plugin, so its replacement takes it while bolt still holds the original"),
   "no-invisible-container": violated(10, "the status rewrite at recovery fails with ENOSPC and restart.go skips the container"),
@@ -69,11 +69,14 @@ const exitCodeLostAtSecondRestart = (how: string) =>
 
 // --- the slow-call family ---------------------------------------------------------------
 
+const retryRefused = violated(12, "#4604: a create that outlives the kubelet's 2 min deadline keeps its name; the retry with the same attempt is refused with \"name is reserved\"");
+
 /** Upstream: a create that outlives its caller keeps its name, and a retry is refused. */
 const namesHeldBySlowCalls: Pick<Row, "no-stuck-name"> = {
   "no-stuck-name": {
-    "pre-99748": violated(12, "#4604: a create that outlives the kubelet's 2 min deadline keeps its name; the retry with the same attempt is refused with \"name is reserved\""),
-    "99748": violated(12, "#4604: a create that outlives the kubelet's 2 min deadline keeps its name; the retry with the same attempt is refused with \"name is reserved\""),
+    "pre-99748": retryRefused,
+    "99748": retryRefused,
+    "log-dir-max": retryRefused,
     "bump-on-deadline": holds("the kubelet's retry after a deadline asks for the next attempt, a name no call holds"),
   },
 };
@@ -99,6 +102,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     converges: {
       "pre-99748": violated(20, slowCallsLiveness),
       "99748": violated(20, slowCallsLiveness),
+      "log-dir-max": violated(20, slowCallsLiveness),
       "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
     },
   },
@@ -113,6 +117,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     converges: {
       "pre-99748": violated(20, slowCallsLiveness),
       "99748": violated(20, slowCallsLiveness),
+      "log-dir-max": violated(20, slowCallsLiveness),
       "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
     },
   },
@@ -124,6 +129,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     converges: {
       "pre-99748": violated(20, slowCallsLiveness),
       "99748": violated(20, slowCallsLiveness),
+      "log-dir-max": violated(20, slowCallsLiveness),
       "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
     },
   },
@@ -137,6 +143,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     converges: {
       "pre-99748": violated(20, slowCallsLiveness),
       "99748": violated(20, slowCallsLiveness),
+      "log-dir-max": violated(20, slowCallsLiveness),
       "bump-on-deadline": holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and the kubelet moves past a call that never returns`),
     },
   },

@@ -111,9 +111,9 @@ function startContainer(w: World, ctx: Ctx, status: PodStatus, pod: string, name
   return "done";
 }
 
-/** The attempt of a new container: newest visible + 1, else the variant's N.log rule; past a timed-out attempt if the variant says so. */
+/** The attempt of a new container by the variant's rule (newest visible + 1, N.log files); past a timed-out attempt if the variant says so. */
 function restartCount(w: World, ctx: Ctx, status: PodStatus, pod: string, name: string): number {
   const newest = findContainerStatusByName(status, name);
-  const count = newest ? newest.attempt + 1 : ctx.config.kubelet.restartCountWhenNoneVisible(w.kubelet.logs[pod]?.[name] ?? []);
+  const count = ctx.config.kubelet.restartCount(newest?.attempt ?? null, w.kubelet.logs[pod]?.[name] ?? []);
   return pastTimedOut(w, ctx, pod, name, count);
 }
