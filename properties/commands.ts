@@ -23,6 +23,7 @@ interface FromTracesOnly {
   fromTracesOnly: string;
 }
 
+/** One entry; the type argument binds the entry's events to its key, its arguments are inferred. */
 const generated = <T extends EventType, A>(_type: T, entry: Generated<T, A>): Generated<T, A> => entry;
 
 /** The command carries the event's own fields. */
@@ -128,11 +129,12 @@ type ArgsOf<T extends GeneratedType> = Catalogue[T] extends Generated<T, infer A
 /** A scenario's step: a command of the catalogue, or a concrete event (as in a known bug trace). */
 export type Command = { [T in GeneratedType]: { do: T } & ArgsOf<T> }[GeneratedType] | { do: "event"; event: Event };
 
-/** The catalogue's entries that scenarios issue, in key order. */
+/** The catalogue's entries that scenarios issue, in key order (each seen with its arguments erased). */
 const generatedEntries = Object.entries(commandCatalogue).flatMap(([type, entry]) =>
   "fromTracesOnly" in entry ? [] : [{ type: type as GeneratedType, entry: entry as Generated<GeneratedType, object> }],
 );
 
+/** An entry's arguments under its own type make a command of that type. */
 const command = (type: GeneratedType, args: object): Command => ({ do: type, ...args }) as Command;
 
 /** The concrete events of one command in this state; none when it does not apply. */
