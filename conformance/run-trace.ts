@@ -160,7 +160,7 @@ class TraceRunner {
       case "containerd.start":
         return this.containerdStart(e);
       case "disk.fill":
-        this.env.fillDisks();
+        await this.env.fillDisks();
         return;
       case "disk.free":
         await this.env.freeDisks();
