@@ -146,14 +146,23 @@ function strings(value: unknown): string[] {
 
 /** Edits a careless hand or a broken generator makes to a valid trace; positions wrap around. */
 const edit = fc.oneof(
-  fc.record({ kind: fc.constant("drop" as const), i: fc.nat() }),
-  fc.record({ kind: fc.constant("duplicate" as const), i: fc.nat() }),
-  fc.record({ kind: fc.constant("swap" as const), i: fc.nat(), j: fc.nat() }),
-  fc.record({ kind: fc.constant("insert" as const), i: fc.nat(), event: fc.oneof(fittingEvent, randomEvent, fc.jsonValue()) }),
-  fc.record({ kind: fc.constant("delete field" as const), i: fc.nat(), field: fc.nat() }),
-  fc.record({ kind: fc.constant("set field" as const), i: fc.nat(), field: fc.constantFrom("type", "pod", "id", "sandbox", "name", "containers", "order", "attempt", "code", "writes", "seconds", "waiting", "x"), value: fc.oneof(label, number, fc.constantFrom(...types), fc.array(label, { maxLength: 3 }), fc.jsonValue()) }),
-  fc.record({ kind: fc.constant("rename" as const), from: fc.nat(), to: label }),
-  fc.record({ kind: fc.constant("top" as const), field: fc.constantFrom("name", "description", "config", "events", "extra"), value: fc.oneof(fc.constantFrom(...configNames, "baseline/none"), fc.jsonValue()) }),
+  // Weighted towards edits after which the trace often still loads, so that the model runs it.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("drop" as const), i: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("duplicate" as const), i: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("swap" as const), i: fc.nat(), j: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("insert" as const), i: fc.nat(), event: fc.oneof({ weight: 3, arbitrary: fittingEvent }, randomEvent, fc.jsonValue()) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete field" as const), i: fc.nat(), field: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("set field" as const),
+      i: fc.nat(),
+      field: fc.constantFrom("type", "pod", "id", "sandbox", "name", "containers", "order", "attempt", "code", "writes", "seconds", "waiting", "x"),
+      value: fc.oneof({ weight: 3, arbitrary: label }, { weight: 2, arbitrary: number }, fc.constantFrom(...types), fc.array(label, { maxLength: 3 }), fc.jsonValue()),
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("rename" as const), from: fc.nat(), to: label }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("top" as const), field: fc.constantFrom("name", "description", "config", "events", "extra"), value: fc.oneof(fc.constantFrom(...configNames, "baseline/none"), fc.jsonValue()) }) },
 );
 type Edit = typeof edit extends fc.Arbitrary<infer E> ? E : never;
 

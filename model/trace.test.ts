@@ -29,6 +29,9 @@ describe("parseTrace errors", () => {
       'event 1 (disk.explode): unknown event type "disk.explode"',
     );
   });
+  it("names a missing event type", () => {
+    expect(expectOneLineError(withEvents([{ type: "disk.fill" }, { pod: "p" }]))).toBe('event 1: field "type" is missing');
+  });
   it("names a missing field", () => {
     expect(expectOneLineError(withEvents([{ type: "kubelet.sync" }]))).toBe(
       'event 0 (kubelet.sync): field "pod": Invalid input: expected string, received undefined',
@@ -48,6 +51,9 @@ describe("parseTrace errors", () => {
   it("names an id created twice", () => {
     const sandbox = { type: "cri.runPodSandbox", pod: "p", id: "s", attempt: 0 };
     expect(expectOneLineError(withEvents([sandbox, sandbox]))).toMatch(/^event 1 \(cri.runPodSandbox\): field "id": id "s" is already used/);
+    expect(expectOneLineError(withEvents([{ ...sandbox, id: "p#1" }]))).toBe(
+      'event 0 (cri.runPodSandbox): field "id": id "p#1" has the form of the kubelet\'s ids ("<pod>#<n>", "<pod>:<container>#<n>"); choose another',
+    );
   });
   it("accepts the kubelet's own ids once a pod was added and synced", () => {
     const events = [{ type: "pod.add", pod: "p", containers: ["c"] }, { type: "kubelet.sync", pod: "p" }, { type: "process.exit", id: "p:c#2", code: 1 }];

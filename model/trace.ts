@@ -45,7 +45,12 @@ export function parseTrace(text: string): TraceResult {
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const type = typeof raw === "object" && raw !== null && "type" in raw ? (raw as { type: unknown }).type : undefined;
-      const what = issue.path[0] === "type" || issue.code === "invalid_union" ? `unknown event type ${JSON.stringify(type)}` : describeIssue(issue);
+      const what =
+        issue.path[0] !== "type" && issue.code !== "invalid_union"
+          ? describeIssue(issue)
+          : type === undefined
+            ? `field "type" is missing`
+            : `unknown event type ${JSON.stringify(type)}`;
       return { ok: false, error: `event ${index}${typeof type === "string" ? ` (${type})` : ""}: ${what}` };
     }
     events.push(parsed.data);
@@ -132,8 +137,10 @@ export function checkIds(events: readonly Event[]): string | null {
       }
       case "cri.runPodSandbox":
       case "cri.createContainer":
-        if (created.has(e.id) || kubeletIdPattern.test(e.id)) {
-          error = `${at}: field "id": id ${JSON.stringify(e.id)} is already used (ids are unique; "<pod>#<n>" ids are the kubelet's)`;
+        if (created.has(e.id)) {
+          error = `${at}: field "id": id ${JSON.stringify(e.id)} is already used (ids are unique)`;
+        } else if (kubeletIdPattern.test(e.id)) {
+          error = `${at}: field "id": id ${JSON.stringify(e.id)} has the form of the kubelet's ids ("<pod>#<n>", "<pod>:<container>#<n>"); choose another`;
         } else if (e.type === "cri.createContainer") {
           error = refer("sandbox", e.sandbox);
         }
