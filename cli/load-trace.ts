@@ -1,10 +1,12 @@
 // Reads and validates a trace file for the commands; every problem becomes a BadInput line
 // that names the file.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parseTrace, type Trace } from "../model/trace.ts";
 import { defaultConfigName, parseConfig, type Config } from "../model/config.ts";
 import { fail } from "./exit.ts";
+
+// The commands list a directory's trace files as the tests do: one listing for both.
+export { traceFiles } from "../properties/trace-files.ts";
 
 export function loadTrace(path: string): Trace {
   let text: string;
@@ -25,12 +27,4 @@ export function resolveConfig(option: string | undefined, trace?: Trace): Config
   // Only --config can name an unknown one: parseTrace checked the trace's own.
   if (!parsed.ok) fail(`--config: ${parsed.error}`);
   return parsed.config;
-}
-
-/** The trace files of a directory, sorted by name. */
-export function traceFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => join(dir, f));
 }
