@@ -86,6 +86,7 @@ export function registerConformance(program: Command): void {
         const variant = target.config.containerd.name;
         const on = target.build ? `containerd 1.6.20 + ${variant} (${target.build.revision})` : "the real containerd";
         for (const [i, trace] of runnable.entries()) {
+          await untilInterruptHandled(); // after Ctrl-C, no next trace (the handler exits)
           console.error(`[${i + 1}/${runnable.length}] ${trace.name} on ${on}...`);
           const real = await runTraceDetailed(trace, {
             ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
