@@ -16,6 +16,7 @@ export interface StaleRun {
   steps: string[];
   /** What is still there afterwards; empty when the base is gone for good. */
   leftovers: string[];
+  ms: number;
 }
 
 /** A base dir younger than this without a record may be a run that is just starting. */
@@ -34,11 +35,12 @@ export async function cleanStaleRuns(dir = tmpdir()): Promise<StaleRun[]> {
       continue;
     }
     if (isRunning(rec.owner)) continue;
+    const t0 = Date.now();
     const steps: string[] = [];
     const step = stepInto(steps);
     await step("stop containerd by its recorded pid", async () => (await killDaemons(rec)).join(", ") || "none running");
     await removeRun(rec, step);
-    out.push({ base, ownerPid: rec.owner.pid, steps, leftovers: await leftoversOf(rec) });
+    out.push({ base, ownerPid: rec.owner.pid, steps, leftovers: await leftoversOf(rec), ms: Date.now() - t0 });
   }
   return out;
 }
@@ -46,7 +48,7 @@ export async function cleanStaleRuns(dir = tmpdir()): Promise<StaleRun[]> {
 function removeEmptyDir(base: string, out: StaleRun[]): void {
   try {
     rmdirSync(base);
-    out.push({ base, ownerPid: 0, steps: ["remove empty work dir without a record"], leftovers: [] });
+    out.push({ base, ownerPid: 0, steps: ["remove empty work dir without a record"], leftovers: [], ms: 0 });
   } catch {
     // not empty: not made by a run that died before its record, so not ours to judge
   }

@@ -113,7 +113,7 @@ export function registerConformance(program: Command): void {
 async function reportStaleRuns(): Promise<void> {
   for (const stale of await cleanStaleRuns()) {
     const owner = stale.ownerPid ? `its harness, pid ${stale.ownerPid}, is gone` : "it has no record";
-    console.error(`removed the leftovers of a killed run in ${stale.base} (${owner}): ${stale.steps.join("; ")}`);
+    console.error(`removed the leftovers of a killed run in ${stale.base} (${owner}) in ${(stale.ms / 1000).toFixed(1)} s: ${stale.steps.join("; ")}`);
     if (stale.leftovers.length > 0) console.error(`WARNING: could not remove all of ${stale.base}: ${stale.leftovers.join("; ")}`);
   }
 }
