@@ -109,7 +109,10 @@ describe.skipIf(missing !== null)("the report in headless Chromium", () => {
     const screenshot = join(out, "report.png");
     await tab.screenshot({ path: screenshot });
     const diagram = join(out, "report-first-diagram.png");
-    await tab.locator("section.violation").first().screenshot({ path: diagram });
+    // The whole page as one frame, so that the sticky lane names sit at the top of the diagram
+    // rather than wherever the window was while an element screenshot scrolled.
+    await tab.evaluate(() => window.scrollTo(0, 0));
+    await tab.screenshot({ path: diagram, fullPage: true, clip: (await tab.locator("section.violation").first().boundingBox())! });
     console.log(`report screenshots: ${screenshot} ${diagram}`);
     await tab.close();
   });
