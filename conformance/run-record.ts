@@ -25,8 +25,12 @@ export interface RunRecordData {
   daemons: ProcessId[];
   /** Recorded before mounting, so a kill during `mount` leaves nothing unrecorded. */
   mounts: string[];
-  /** Backing files are recorded before `losetup`, devices after it: cleanup finds a device by its backing file too. */
+  /** Backing files are recorded before `losetup`, so a kill during it leaves nothing unrecorded. */
   loopImages: string[];
+  /**
+   * Devices, recorded after `losetup`, for whoever reads the record. Cleanup detaches a device
+   * only while its backing file is one of ours: once detached, a device name may be reused.
+   */
   loopDevices: string[];
 }
 
