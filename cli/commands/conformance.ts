@@ -18,6 +18,7 @@ import type { DiskLayout } from "../../conformance/environment.ts";
 import type { DiskKind } from "../../conformance/disk.ts";
 import { buildContainerd, type Built } from "../../conformance/build/build.ts";
 import { variantNames } from "../../conformance/build/patches.ts";
+import { judge, type Judged } from "../../conformance/known-differences.ts";
 import type { Config } from "../../model/config.ts";
 
 interface Options {
@@ -35,6 +36,8 @@ interface TraceReport {
   wallMs: number;
   notes: string[];
   fields: FieldResult[];
+  /** The disagreements split into listed findings, unexpected ones and stale entries. */
+  judged: Judged;
 }
 
 /** One daemon to run the traces on, and the model configuration to compare it with. */
@@ -97,14 +100,16 @@ export function registerConformance(program: Command): void {
           if (opts.record) writeRecording(join(opts.record, variant), trace.name, real.observation);
           const model = replay(trace.events, target.config, { log: false }).observation;
           const fields = compareObservations(model, real.observation);
-          reports.push({ variant, trace: trace.name, wallMs: real.wallMs, notes: real.notes, fields });
-          if (!opts.json) printReport(variants.length > 1 ? `${variant}: ${trace.name}` : trace.name, real.wallMs, fields);
+          const judged = judge(variant, trace.name, fields);
+          reports.push({ variant, trace: trace.name, wallMs: real.wallMs, notes: real.notes, fields, judged });
+          if (!opts.json) printReport(variants.length > 1 ? `${variant}: ${trace.name}` : trace.name, real.wallMs, fields, judged);
         }
       }
       if (opts.json) console.log(JSON.stringify(reports, null, 2));
-      const disagreeing = reports.filter((r) => r.fields.some((f) => f.verdict === "disagree"));
+      const disagreeing = reports.filter((r) => r.judged.unexpected.length > 0 || r.judged.stale.length > 0);
       if (variants.length > 1 && !opts.json) printTable(reports);
-      console.error(`${reports.length - disagreeing.length} agreed, ${disagreeing.length} disagreed`);
+      const withFindings = reports.filter((r) => r.judged.known.length > 0 && !disagreeing.includes(r)).length;
+      console.error(`${reports.length - disagreeing.length - withFindings} agreed, ${withFindings} differed only as listed in conformance/known-differences.ts, ${disagreeing.length} disagreed`);
       process.exitCode = disagreeing.length > 0 ? exitCodes.violated : exitCodes.holds;
     });
 }
@@ -123,16 +128,20 @@ function writeRecording(dir: string, name: string, observation: Observation): vo
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(observation, null, 2)}\n`);
 }
 
-function printReport(name: string, wallMs: number, fields: FieldResult[]): void {
-  const disagree = fields.filter((f) => f.verdict === "disagree");
-  const nondeterministic = fields.filter((f) => f.verdict === "nondeterministic");
-  console.log(`${name}: ${disagree.length === 0 ? "agrees" : "DISAGREES"} on ${fields.length - disagree.length}/${fields.length} fields (${(wallMs / 1000).toFixed(1)} s)`);
-  for (const f of [...disagree, ...nondeterministic]) {
-    console.log(`  ${f.verdict.padEnd(16)} ${f.field}: model ${JSON.stringify(f.model)}, real ${JSON.stringify(f.real)}`);
-  }
+function printReport(name: string, wallMs: number, fields: FieldResult[], judged: Judged): void {
+  const bad = judged.unexpected.length + judged.stale.length;
+  const verdict = bad > 0 ? "DISAGREES" : judged.known.length > 0 ? "differs as listed" : "agrees";
+  const agreeing = fields.length - judged.unexpected.length - judged.known.length;
+  console.log(`${name}: ${verdict} on ${agreeing}/${fields.length} fields agreeing (${(wallMs / 1000).toFixed(1)} s)`);
+  const line = (label: string, f: { field: string; model: unknown; real: unknown }) =>
+    console.log(`  ${label.padEnd(16)} ${f.field}: model ${JSON.stringify(f.model)}, real ${JSON.stringify(f.real)}`);
+  for (const f of judged.unexpected) line("disagree", f);
+  for (const k of judged.stale) line("listed, not seen", k);
+  for (const f of judged.known) line("known finding", f);
+  for (const f of fields.filter((x) => x.verdict === "nondeterministic")) line("nondeterministic", f);
 }
 
-/** variant x trace: agree / DIFFER. */
+/** variant x trace: agree, known (differs only as listed in known-differences.ts) or DIFFER. */
 function printTable(reports: TraceReport[]): void {
   const variants = [...new Set(reports.map((r) => r.variant))];
   const traces = [...new Set(reports.map((r) => r.trace))];
@@ -141,7 +150,7 @@ function printTable(reports: TraceReport[]): void {
   for (const trace of traces) {
     const cells = variants.map((v) => {
       const r = reports.find((x) => x.variant === v && x.trace === trace);
-      const text = !r ? "-" : r.fields.some((f) => f.verdict === "disagree") ? "DIFFER" : "agree";
+      const text = !r ? "-" : r.judged.unexpected.length + r.judged.stale.length > 0 ? "DIFFER" : r.judged.known.length > 0 ? "known" : "agree";
       return text.padEnd(v.length);
     });
     console.log(`${trace.padEnd(width)}  ${cells.join("  ")}`);
