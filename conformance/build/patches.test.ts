@@ -1,0 +1,49 @@
+// Every non-baseline containerd variant has its patch, and each patch's header states the
+// variant's policy values as model/variants/containerd.ts has them, so that a change of a
+// policy value cannot leave its patch behind unnoticed.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { containerdVariants, type ContainerdVariant } from "../../model/variants/containerd.ts";
+import { patchesFor } from "./patches.ts";
+
+const policyFields = (v: ContainerdVariant) => Object.entries(v).filter(([k]) => k !== "name" && k !== "summary");
+
+function header(path: string): string {
+  const text = readFileSync(path, "utf8");
+  return text.slice(0, text.indexOf("\ndiff --git "));
+}
+
+/** The header's "Policy values it implements" table: one `field value` line per field. */
+function policyTable(text: string): string {
+  const start = text.indexOf("Policy values it implements");
+  return start < 0 ? "" : text.slice(start).split("\n\n")[0]!;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("conformance/patches", () => {
+  it("baseline is Debian's tree as shipped", () => {
+    expect(patchesFor("baseline")).toEqual([]);
+  });
+
+  it.each(containerdVariants.filter((v) => v.name !== "baseline").map((v) => [v.name, v] as const))("%s: its patches exist and start with a header", (name) => {
+    const patches = patchesFor(name);
+    expect(patches.length).toBeGreaterThan(0);
+    for (const p of patches) expect(header(p.path)).toContain(`containerd variant "${p.name.replace(/\.patch$/, "")}"`);
+  });
+
+  // A variant with a patch of its own name: the header's policy table lists every policy value.
+  it.each(containerdVariants.filter((v) => patchesFor(v.name).some((p) => p.name === `${v.name}.patch`)).map((v) => [v.name, v] as const))(
+    "%s: the header states every policy value of the model's variant",
+    (name, variant) => {
+      const text = policyTable(header(patchesFor(name).find((p) => p.name === `${name}.patch`)!.path));
+      for (const [field, value] of policyFields(variant)) {
+        expect(text, `${field} ${JSON.stringify(value)}`).toMatch(new RegExp(`^\\s+${field}\\s+${escape(JSON.stringify(value))}(\\s|$)`, "m"));
+      }
+    },
+  );
+
+  it("rejects an unknown variant", () => {
+    expect(() => patchesFor("nope")).toThrow(/unknown containerd variant "nope"/);
+  });
+});
