@@ -4,6 +4,7 @@
 // the tree is kept under the cache dir, outside the repository.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { debianArchive } from "../debian-archive.ts";
 import { exec, run } from "../exec.ts";
 
 /** Everything the builds keep: the source, one dir per build, the shared Go build cache. */
@@ -26,20 +27,10 @@ export interface Source {
   debianVersion: string;
 }
 
-/** The Types: deb entries apt already has for Debian's main archive, as one deb-src stanza. */
+/** A deb-src stanza for the Debian archive apt already uses for bookworm. */
 function debSrcStanza(): string {
-  const dir = "/etc/apt/sources.list.d";
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".sources"))) {
-    const text = readFileSync(join(dir, f), "utf8");
-    for (const stanza of text.split(/\n\s*\n/)) {
-      const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
-      const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1]?.split(/\s+/) ?? [];
-      if (!uri || !/^Types:.*\bdeb\b/m.test(stanza) || !suites.includes("bookworm")) continue;
-      const signedBy = /^Signed-By:\s*(\S+)/m.exec(stanza)?.[1];
-      return ["Types: deb-src", `URIs: ${uri}`, "Suites: bookworm", "Components: main", ...(signedBy ? [`Signed-By: ${signedBy}`] : []), ""].join("\n");
-    }
-  }
-  throw new Error("no apt source for Debian bookworm under /etc/apt/sources.list.d/*.sources to add a deb-src entry for");
+  const { uri, signedBy } = debianArchive();
+  return ["Types: deb-src", `URIs: ${uri}`, "Suites: bookworm", "Components: main", ...(signedBy ? [`Signed-By: ${signedBy}`] : []), ""].join("\n");
 }
 
 async function apt(args: string[], say: (line: string) => void): Promise<void> {
