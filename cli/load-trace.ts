@@ -2,7 +2,8 @@
 // that names the file.
 import { readFileSync } from "node:fs";
 import { parseTrace, type Trace } from "../model/trace.ts";
-import { defaultConfigName, parseConfig, type Config } from "../model/config.ts";
+import { defaultConfigName, onDisk, parseConfig, type Config } from "../model/config.ts";
+import { diskLayouts, type DiskLayout } from "../model/disk.ts";
 import { fail } from "./exit.ts";
 
 // The commands list a directory's trace files as the tests do: one listing for both.
@@ -20,11 +21,24 @@ export function loadTrace(path: string): Trace {
   return parsed.trace;
 }
 
-/** --config wins over the trace's own config, which wins over the default. */
-export function resolveConfig(option: string | undefined, trace?: Trace): Config {
+/** The --disk option every command that runs the model takes (commander: flag, description). */
+export const diskOption = ["--disk <layout>", `disk layout: ${diskLayouts.join(" or ")} (default: the trace's "disk", else split)`] as const;
+
+/** --disk's value, checked. */
+export function diskLayout(option: string): DiskLayout {
+  const layout = diskLayouts.find((l) => l === option);
+  if (!layout) fail(`--disk: unknown layout ${JSON.stringify(option)}; one of ${diskLayouts.join(", ")}`);
+  return layout;
+}
+
+/**
+ * --config wins over the trace's own config, which wins over the default; --disk over the
+ * trace's "disk", which wins over split.
+ */
+export function resolveConfig(option: string | undefined, trace?: Trace, disk?: string): Config {
   const name = option ?? trace?.config ?? defaultConfigName;
   const parsed = parseConfig(name);
   // Only --config can name an unknown one: parseTrace checked the trace's own.
   if (!parsed.ok) fail(`--config: ${parsed.error}`);
-  return parsed.config;
+  return onDisk(parsed.config, disk === undefined ? (trace?.disk ?? "split") : diskLayout(disk));
 }

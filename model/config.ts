@@ -2,11 +2,14 @@
 // "containerd-variant/kubelet-variant" (design.md), e.g. "short-term/99748".
 import { containerdVariants, type ContainerdVariant } from "./variants/containerd.ts";
 import { kubeletVariants, type KubeletVariant } from "./variants/kubelet.ts";
+import { splitDisk, type DiskConfig, type DiskLayout } from "./disk.ts";
 
 export interface Config {
   name: string;
   containerd: ContainerdVariant;
   kubelet: KubeletVariant;
+  /** The filesystems under containerd's root (--disk, a trace's "disk"); not part of the name. */
+  disk: DiskConfig;
 }
 
 export const defaultConfigName = "baseline/99748";
@@ -25,13 +28,13 @@ export function parseConfig(text: string): ConfigResult {
         `${containerdVariants.map((v) => v.name).join(", ")} and kubelet one of ${kubeletVariants.map((v) => v.name).join(", ")}`,
     };
   }
-  return { ok: true, config: { name: `${containerd.name}/${kubelet.name}`, containerd, kubelet } };
+  return { ok: true, config: { name: `${containerd.name}/${kubelet.name}`, containerd, kubelet, disk: splitDisk } };
 }
 
 /** Every configuration, containerd variants outer, kubelet variants inner. */
 export function allConfigs(): Config[] {
   return containerdVariants.flatMap((containerd) =>
-    kubeletVariants.map((kubelet) => ({ name: `${containerd.name}/${kubelet.name}`, containerd, kubelet })),
+    kubeletVariants.map((kubelet) => ({ name: `${containerd.name}/${kubelet.name}`, containerd, kubelet, disk: splitDisk })),
   );
 }
 
@@ -39,4 +42,9 @@ export function configOrThrow(text: string): Config {
   const parsed = parseConfig(text);
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.config;
+}
+
+/** The same configuration on another disk layout. */
+export function onDisk(config: Config, layout: DiskLayout): Config {
+  return { ...config, disk: { ...config.disk, layout } };
 }

@@ -19,6 +19,7 @@ import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
 import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
 import { callDeadline } from "./kubelet/remote-runtime.ts";
+import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
 const attempt = z.number().int().min(0);
@@ -156,36 +157,44 @@ export const eventCatalogue = {
       }),
     daemon: { runs: "SIGTERM to the daemon; shims live on" },
   }),
+  // `parallel` (added): how many container loads hold a temp status file at once (recover.ts).
   "containerd.start": entry({
-    schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional() }),
-    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, e.order)),
+    schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional(), parallel: z.number().int().min(1).optional() }),
+    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], parallel: e.parallel ?? 1 })),
     daemon: { runs: "the daemon starts on the same root and state" },
   }),
+  // `fs` (added): only the filesystem that holds containerd's root ("root") or the CRI
+  // plugin's dir ("cri"); one and the same under the shared layout. Without it, every one.
+  // Blocks freed later (a task delete, a rename, a remove) can be written again.
   "disk.fill": entry({
-    schema: z.strictObject({ type: z.literal("disk.fill") }),
-    handle: (world, ctx) =>
-      changes(world, (w) => {
-        w.disk.room = 0;
-        say(ctx, "disk", "full: every write fails with ENOSPC");
-      }),
-    daemon: { runs: "the small loop-mounted filesystem is filled" },
-  }),
-  "disk.free": entry({
-    schema: z.strictObject({ type: z.literal("disk.free") }),
-    handle: (world, ctx) =>
+    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional() }),
+    handle: (world, ctx, e) =>
       changes(world, (w) => {
         w.disk.room = null;
-        say(ctx, "disk", "room again");
+        for (const fs of named(ctx, e.fs)) w.disk.free[fs] = 0;
+        say(ctx, "disk", e.fs === undefined ? "full: every write fails with ENOSPC" : `${filesystemOf(ctx, e.fs)} filesystem full: its writes fail with ENOSPC`);
       }),
-    daemon: { runs: "the small filesystem gets its space back" },
+    daemon: { runs: "the small loop-mounted filesystem(s) are filled" },
   }),
-  // Added: a nearly full disk. The next `writes` writes succeed, every later one fails with
-  // ENOSPC until disk.free (reference section 8.1 variant C: some loads succeed, some fail).
+  "disk.free": entry({
+    schema: z.strictObject({ type: z.literal("disk.free"), fs: z.enum(filesystemNames).optional() }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.disk.room = null;
+        for (const fs of named(ctx, e.fs)) w.disk.free[fs] = null;
+        say(ctx, "disk", e.fs === undefined ? "room again" : `room again on the ${filesystemOf(ctx, e.fs)} filesystem`);
+      }),
+    daemon: { runs: "the small filesystem(s) get their space back" },
+  }),
+  // Added: a nearly full disk. The next `writes` writes succeed, whatever their size and
+  // filesystem, every later one fails with ENOSPC until disk.free, blocks freed meanwhile or
+  // not (reference section 8.1 variant C: some loads succeed, some fail).
   "disk.room": entry({
     schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
         w.disk.room = e.writes;
+        w.disk.free = { root: null, cri: null };
         say(ctx, "disk", `nearly full: room for ${e.writes} more write(s)`);
       }),
     daemon: { cannot: "a real filesystem has no room for exactly N more writes" },
@@ -222,6 +231,11 @@ export const eventCatalogue = {
   }),
 };
 
+/** The filesystems an event names (all of them without `fs`), as the layout has them. */
+function named(ctx: Ctx, fs: FsName | undefined): FsName[] {
+  return fs === undefined ? filesystemNames.map((f) => filesystemOf(ctx, f)) : [filesystemOf(ctx, fs)];
+}
+
 export type EventType = keyof typeof eventCatalogue;
 type Schema = (typeof eventCatalogue)[EventType]["schema"];
 
@@ -237,5 +251,7 @@ export const traceSchema = z.strictObject({
   name: label,
   description: z.string(),
   config: z.string().optional(),
+  /** The disk layout the trace was written for (disk.ts); --disk wins over it. */
+  disk: z.enum(diskLayouts).optional(),
   events: z.array(z.unknown()),
 });

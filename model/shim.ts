@@ -3,7 +3,7 @@
 import type { World } from "./world.ts";
 import { say, type Ctx } from "./log.ts";
 import { now } from "./world.ts";
-import { mkdirAll, taskWorkDir, type WriteResult } from "./disk.ts";
+import { makeTaskWorkDir, removeTaskWorkDir, type WriteResult } from "./disk.ts";
 
 /** Exit code of a process killed by SIGKILL (128 + 9). */
 export const sigkillExitCode = 137;
@@ -29,7 +29,7 @@ export function lookupTask(w: World, id: string): TaskLookup {
  * mkdir .../io.containerd.runtime.v2.task/k8s.io/<id>: no space left on device").
  */
 export function createTask(w: World, ctx: Ctx, id: string): WriteResult {
-  const workDir = mkdirAll(w, ctx, taskWorkDir(id));
+  const workDir = makeTaskWorkDir(w, ctx, id);
   if (!workDir.ok) return { ok: false, error: `failed to create containerd task: failed to start shim: ${workDir.error}: unknown` };
   w.shim.tasks[id] = { status: "created", exitCode: null, exitedAt: 0 };
   say(ctx, "cri", `create task ${id}`, "shim");
@@ -58,10 +58,11 @@ export function processExits(w: World, ctx: Ctx, id: string, code: number): bool
   return true;
 }
 
-/** task.Delete(WithProcessKill): kills a live process first, then forgets the task. */
+/** task.Delete(WithProcessKill): kills a live process first, then forgets the task and removes its work dir. */
 export function deleteTask(w: World, ctx: Ctx, id: string): void {
   if (!w.shim.tasks[id]) return;
   processExits(w, ctx, id, sigkillExitCode);
   delete w.shim.tasks[id];
+  removeTaskWorkDir(w, ctx);
   say(ctx, "cri", `delete task ${id}`, "shim");
 }

@@ -2,11 +2,14 @@
 // that names the event index and the field, never an exception.
 import { eventSchema, traceSchema, type Event } from "./events.ts";
 import { parseConfig } from "./config.ts";
+import type { DiskLayout } from "./disk.ts";
 
 export interface Trace {
   name: string;
   description: string;
   config?: string;
+  /** The disk layout it was written for (default "split"). */
+  disk?: DiskLayout;
   events: Event[];
 }
 
@@ -57,8 +60,8 @@ export function parseTrace(text: string): TraceResult {
   }
   const idError = checkIds(events);
   if (idError) return { ok: false, error: idError };
-  const { name, description, config } = top.data;
-  return { ok: true, trace: config === undefined ? { name, description, events } : { name, description, config, events } };
+  const { name, description, config, disk } = top.data;
+  return { ok: true, trace: { name, description, ...(config === undefined ? {} : { config }), ...(disk === undefined ? {} : { disk }), events } };
 }
 
 /** Keys every JavaScript object already has: the model keeps its records in plain objects keyed by these labels. */
@@ -90,6 +93,9 @@ function labels(e: Event): [field: string, label: string][] {
  */
 export function checkIds(events: readonly Event[]): string | null {
   const created = new Set<string>();
+  // Only a syncing kubelet makes ids of its form, so only beside one could such an id be
+  // taken twice; a CRI-only trace (restart-sim lower's) keeps the ids the kubelet made.
+  const kubeletCreates = events.some((e) => e.type === "kubelet.sync");
   /** The pods added, by name: their containers, the event that added them, and the one that deleted them. */
   const pods = new Map<string, { containers: readonly string[]; added: number; deleted: number | null; synced: boolean }>();
   const known = (id: string): boolean => {
@@ -139,8 +145,8 @@ export function checkIds(events: readonly Event[]): string | null {
       case "cri.createContainer":
         if (created.has(e.id)) {
           error = `${at}: field "id": id ${JSON.stringify(e.id)} is already used (ids are unique)`;
-        } else if (kubeletIdPattern.test(e.id)) {
-          error = `${at}: field "id": id ${JSON.stringify(e.id)} has the form of the kubelet's ids ("<pod>#<n>", "<pod>:<container>#<n>"); choose another`;
+        } else if (kubeletCreates && kubeletIdPattern.test(e.id)) {
+          error = `${at}: field "id": id ${JSON.stringify(e.id)} has the form of the kubelet's ids ("<pod>#<n>", "<pod>:<container>#<n>") in a trace where the kubelet syncs; choose another`;
         } else if (e.type === "cri.createContainer") {
           error = refer("sandbox", e.sandbox);
         }

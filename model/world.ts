@@ -2,11 +2,17 @@
 // Every part keeps exactly what the real component keeps; nothing here is derived.
 import type { RestartPolicy } from "./events.ts";
 import type { Status } from "./status.ts";
+import type { FsName } from "./disk.ts";
 
-/** The filesystem under containerd's root (the persistent disk). Survives restarts. */
+/** The filesystems under containerd's root (the persistent disk, disk.ts). Survive restarts. */
 export interface Disk {
-  /** Writes that will still succeed; null: plenty of room; 0: full (every write fails with ENOSPC). */
+  /** disk.room's budget: writes that will still succeed, whatever their size; null: no budget. */
   room: number | null;
+  /**
+   * Free blocks of each filesystem; null: plenty (not counted). Under the "shared" layout the
+   * CRI plugin's dir is on the root filesystem and "cri" stays null.
+   */
+  free: Record<FsName, number | null>;
   /** <root>/io.containerd.grpc.v1.cri/containers/<id>/status, by container id (store/container/status.go). */
   checkpoints: Record<string, Status>;
   /** The storage create calls wait on (snapshotter, volume mounts) does not answer. */
@@ -160,7 +166,7 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, checkpoints: {}, hung: false },
+    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, hung: false },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),

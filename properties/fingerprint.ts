@@ -150,6 +150,6 @@ export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boole
     return JSON.stringify([pod.restartPolicy, pod.deleted, sandboxes, containers, inFlight, worker]);
   });
   if (options.symmetry) podDescriptions.sort();
-  const global = [w.disk.room, w.disk.hung, w.cri.phase, w.cri.error !== null];
+  const global = [w.disk.room, w.disk.free.root, w.disk.free.cri, w.disk.hung, w.cri.phase, w.cri.error !== null];
   return { key: JSON.stringify([global, podDescriptions]), stabilizer: options.symmetry ? tiesProduct(podDescriptions) : 1 };
 }

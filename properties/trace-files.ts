@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseTrace, type Trace } from "../model/trace.ts";
+import type { DiskLayout } from "../model/disk.ts";
 
 /** The trace files of a directory, sorted by name. */
 export function traceFiles(dir: string): string[] {
@@ -17,4 +18,12 @@ export function loadTrace(path: string): Trace {
   const parsed = parseTrace(readFileSync(path, "utf8"));
   if (!parsed.ok) throw new Error(`${path}: ${parsed.error}`);
   return parsed.trace;
+}
+
+/**
+ * The known traces a layout's checks run first: under split those written for it (a trace
+ * written for the shared layout shows what only that layout does); under shared every one.
+ */
+export function tracesFor(layout: DiskLayout, traces: readonly Trace[]): Trace[] {
+  return layout === "shared" ? [...traces] : traces.filter((t) => (t.disk ?? "split") === "split");
 }

@@ -1,6 +1,6 @@
-// restart-sim replay TRACE.json [--config C] [--json]
+// restart-sim replay TRACE.json [--config C] [--disk split|shared] [--json]
 import type { Command } from "commander";
-import { loadTrace, resolveConfig } from "../load-trace.ts";
+import { diskOption, loadTrace, resolveConfig } from "../load-trace.ts";
 import { replay } from "../../properties/replay.ts";
 import { formatTimeline } from "../timeline.ts";
 import { exitCodes } from "../exit.ts";
@@ -11,15 +11,16 @@ export function registerReplay(program: Command): void {
     .description("run a trace file through the model: a timeline, or with --json the observation; exit 1 if a property is violated")
     .argument("<trace>", "trace file (JSON, see design.md)")
     .option("--config <config>", "configuration <containerd-variant>/<kubelet-variant>; default: the trace's, else baseline/99748")
+    .option(...diskOption)
     .option("--json", "print the final observation as JSON")
-    .action((path: string, opts: { config?: string; json?: boolean }) => {
+    .action((path: string, opts: { config?: string; disk?: string; json?: boolean }) => {
       const trace = loadTrace(path);
-      const config = resolveConfig(opts.config, trace);
+      const config = resolveConfig(opts.config, trace, opts.disk);
       const result = replay(trace.events, config, { log: !opts.json });
       if (opts.json) {
         console.log(JSON.stringify(result.observation, null, 2));
       } else {
-        console.log(`${trace.name} on ${config.name}: ${trace.description}\n`);
+        console.log(`${trace.name} on ${config.name}${config.disk.layout === "split" ? "" : `, disk ${config.disk.layout}`}: ${trace.description}\n`);
         console.log(formatTimeline(result.timeline));
         const o = result.observation;
         console.log(`\ncontainerd ${o.containerd}${o.error ? `: ${o.error}` : ""}`);

@@ -3,7 +3,7 @@ import type { World } from "../world.ts";
 import { now } from "../world.ts";
 import { makeContainerName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
-import { containerRootDir, mkdirAll, newContainerRecord } from "../disk.ts";
+import { containerRootDir, makeContainerRootDir, newContainerRecord, removeContainerRecord, removeContainerRootDir } from "../disk.ts";
 import { lookupTask } from "../shim.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { storeStatusAtCreate } from "./status-store.ts";
@@ -58,13 +58,17 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
     return failed(error);
   };
   if (pod === undefined) return rollback(`failed to find sandbox id ${JSON.stringify(sandboxId)}: not found`);
-  // container_create.go:createContainer: MkdirAll(containerRootDir).
-  const dir = mkdirAll(w, ctx, containerRootDir(id));
+  // container_create.go:createContainer: MkdirAll(containerRootDir); the deferred RemoveAll frees it on failure.
+  const dir = makeContainerRootDir(w, ctx, id);
   if (!dir.ok) return rollback(`failed to create container root directory ${JSON.stringify(containerRootDir(id))}: ${dir.error}`);
+  const rollbackDir = (error: string): CallResult => {
+    removeContainerRootDir(w, ctx, id);
+    return rollback(error);
+  };
   // client.NewContainer: the rootfs snapshot, then the bolt record with the CRI metadata extension.
-  if (w.metadata.containers[id]) return rollback(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
+  if (w.metadata.containers[id]) return rollbackDir(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
   const record = newContainerRecord(w, ctx, id);
-  if (!record.ok) return rollback(`failed to create containerd container: ${record.error}`);
+  if (!record.ok) return rollbackDir(`failed to create containerd container: ${record.error}`);
   const createdAt = now(w);
   w.metadata.containers[id] = { id, name, sandboxId, pod, containerName: req.name, attempt: req.attempt, createdAt };
   say(ctx, "cri", `add container record ${id} (${name})`, "metadata");
@@ -74,8 +78,9 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
   if (!stored.ok) {
     // deferred cntr.Delete(WithSnapshotCleanup) and RemoveAll(containerRootDir).
     delete w.metadata.containers[id];
+    removeContainerRecord(w, ctx);
     say(ctx, "cri", `delete container record ${id}`, "metadata");
-    return rollback(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
+    return rollbackDir(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
   }
   w.cri.containers[id] = { id, status, unknown: false, exitMonitor: false };
   report(ctx, { kind: "container created", facts: { id, pod, sandboxId, name: req.name, attempt: req.attempt } });

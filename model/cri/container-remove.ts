@@ -2,7 +2,7 @@
 import type { World } from "../world.ts";
 import { stateOf } from "../status.ts";
 import { releaseByKey } from "../registrar.ts";
-import { deleteCheckpoint } from "../disk.ts";
+import { removeContainerRecord, removeContainerRootDir } from "../disk.ts";
 import { deleteTask } from "../shim.ts";
 import { say, type Ctx } from "../log.ts";
 import { stopContainerInternal } from "./container-stop.ts";
@@ -22,8 +22,9 @@ export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
   // the root dirs (no space needed), then drop it from the store and release its name.
   deleteTask(w, ctx, id);
   delete w.metadata.containers[id];
+  removeContainerRecord(w, ctx);
   say(ctx, "cri", `delete container record ${id}`, "metadata");
-  deleteCheckpoint(w, id);
+  removeContainerRootDir(w, ctx, id);
   delete w.cri.containers[id];
   releaseByKey(w.cri.containerNames, id);
   return ok;

@@ -4,7 +4,7 @@
 import type { World, ContainerRecord } from "../world.ts";
 import { emptyCri, now } from "../world.ts";
 import { reserve } from "../registrar.ts";
-import { deleteCheckpoint } from "../disk.ts";
+import { removeContainerRootDir, type Later } from "../disk.ts";
 import { deleteTask, lookupTask } from "../shim.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { loadContainerStatus } from "./load-container.ts";
@@ -20,14 +20,22 @@ export function stopContainerd(w: World, ctx: Ctx): void {
   say(ctx, "cri", "containerd stopped; CRI store, name indexes, exit back-off queue and calls in flight lost; shims keep running");
 }
 
+/** How recover() schedules its container loads (containerd.start's `order` and `parallel`). */
+export interface Loads {
+  /** Container ids loaded first, in this order; every other one follows in creation order. */
+  order: readonly string[];
+  /** At most this many temp status files exist at once (1: one load at a time). */
+  parallel: number;
+}
+
 /** containerd starts: service.go:Run -> recover(). */
-export function startContainerd(w: World, ctx: Ctx, order: readonly string[] | undefined): void {
+export function startContainerd(w: World, ctx: Ctx, loads: Loads): void {
   if (w.cri.phase === "up") {
     say(ctx, "cri", "containerd is already running");
     return;
   }
   w.cri = emptyCri("up");
-  const error = recover(w, ctx, order ?? []);
+  const error = recover(w, ctx, loads);
   if (error === null) {
     say(ctx, "cri", "CRI plugin initialized");
     return;
@@ -38,7 +46,7 @@ export function startContainerd(w: World, ctx: Ctx, order: readonly string[] | u
 }
 
 /** restart.go:recover. Returns the error that makes it fail, or null. */
-function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
+function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null {
   // Phase 1: sandboxes first (podsandbox/recover.go:RecoverContainer), names reserved.
   for (const record of byCreation(Object.values(w.metadata.sandboxes))) {
     const task = lookupTask(w, record.id);
@@ -48,12 +56,25 @@ function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
     const reserved = reserve(w.cri.sandboxNames, record.name, record.id);
     if (!reserved.ok) return `failed to reserve sandbox name ${JSON.stringify(record.name)}: ${reserved.error}`;
   }
-  // Phase 4: containers are loaded in parallel (errgroup); the model loads them in `order`,
-  // then creation order, and each load's containerStore.Add + Reserve follows in that order.
+  // Phase 4: containers are loaded in parallel (errgroup); the model starts the loads in
+  // `order`, then creation order, and each load's containerStore.Add + Reserve follows in that
+  // order. What the interleaving changes is space: a load deletes a stopped task (freeing its
+  // work dir), writes its temp status file (taking a block), then renames it (freeing the old
+  // file's block). A load's rename, and what follows it, waits until `parallel` temp files
+  // exist (or the loads end): parallel 1 is one load at a time, a parallel of at least the
+  // number of containers writes every temp file before any rename, and the values between are
+  // the orders in between. Covered: any start order, with up to `parallel` temp files held at
+  // once. Not covered: a later load's task delete before an earlier load's temp write (a later
+  // start in `order` gives the same frees earlier, but also its temp file).
   const loaded: ContainerRecord[] = [];
+  const held: (() => void)[][] = [];
   for (const record of loadOrder(w, order)) {
-    if (loadContainer(w, ctx, record)) loaded.push(record);
+    const rest: (() => void)[] = [];
+    if (loadContainer(w, ctx, record, (then) => rest.push(then))) loaded.push(record);
+    if (rest.length > 0) held.push(rest);
+    if (held.length >= parallel) for (const then of held.splice(0, held.length - parallel + 1).flat()) then();
   }
+  for (const then of held.flat()) then();
   for (const record of loaded) {
     const reserved = reserve(w.cri.containerNames, record.name, record.id);
     if (!reserved.ok) {
@@ -62,12 +83,12 @@ function recover(w: World, ctx: Ctx, order: readonly string[]): string | null {
     }
   }
   // Phase 6: cleanupOrphanedIDDirs removes root dirs of ids without a containerd container.
-  for (const id of Object.keys(w.disk.checkpoints)) if (!w.metadata.containers[id]) deleteCheckpoint(w, id);
+  for (const id of Object.keys(w.disk.checkpoints)) if (!w.metadata.containers[id]) removeContainerRootDir(w, ctx, id);
   return null;
 }
 
 /** restart.go:loadContainer, then containerStore.Add. False when the container is skipped. */
-function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
+function loadContainer(w: World, ctx: Ctx, record: ContainerRecord, later: Later): boolean {
   const { id } = record;
   const task = lookupTask(w, id);
   const sandboxKnown = w.cri.sandboxes[record.sandboxId] !== undefined;
@@ -78,14 +99,14 @@ function loadContainer(w: World, ctx: Ctx, record: ContainerRecord): boolean {
   const holdStoppedTask = task.kind === "stopped" && ctx.config.containerd.deleteStoppedTask === "after-status-stored";
   if (recovered.deleteTask && !holdStoppedTask) deleteTask(w, ctx, id);
   // WithStatus: the status is rewritten for every container, even if nothing changed.
-  const stored = storeStatusAtRecovery(w, ctx, id, recovered.status);
+  const stored = storeStatusAtRecovery(w, ctx, id, recovered.status, later);
   if (typeof stored === "object") {
     report(ctx, { kind: "situation", situation: "container skipped at recovery" });
     containerdLog(ctx, "error", `Failed to load container ${JSON.stringify(id)}`, stored.skip);
     say(ctx, "cri", `container ${id} skipped: not in the CRI store, name not reserved, its task untouched`);
     return false;
   }
-  if (recovered.deleteTask && holdStoppedTask && stored === "stored") deleteTask(w, ctx, id);
+  if (recovered.deleteTask && holdStoppedTask && stored === "stored") later(() => deleteTask(w, ctx, id));
   w.cri.containers[id] = { id, status: recovered.status, unknown: recovered.unknown, exitMonitor: recovered.exitMonitor };
   return true;
 }

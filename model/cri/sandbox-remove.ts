@@ -1,6 +1,7 @@
 // RemovePodSandbox (internal/cri/server/sandbox_remove.go).
 import type { World } from "../world.ts";
 import { releaseByKey } from "../registrar.ts";
+import { removeContainerRecord, removeSandboxRootDir } from "../disk.ts";
 import { say, type Ctx } from "../log.ts";
 import { stopPodSandboxInternal } from "./sandbox-stop.ts";
 import { removeContainer } from "./container-remove.ts";
@@ -20,7 +21,10 @@ export function removePodSandbox(w: World, ctx: Ctx, id: string): CallResult {
     const removed = removeContainer(w, ctx, cid);
     if (!removed.ok) return failed(`failed to remove container ${JSON.stringify(cid)}: ${removed.error}`);
   }
+  // The pause container with its snapshot, then RemoveAll(sandboxRootDir).
   delete w.metadata.sandboxes[id];
+  removeContainerRecord(w, ctx);
+  removeSandboxRootDir(w, ctx);
   say(ctx, "cri", `delete sandbox record ${id}`, "metadata");
   delete w.cri.sandboxes[id];
   releaseByKey(w.cri.sandboxNames, id);

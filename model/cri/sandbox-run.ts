@@ -3,7 +3,7 @@ import type { World } from "../world.ts";
 import { now } from "../world.ts";
 import { makeSandboxName } from "../names.ts";
 import { reserve, releaseByName } from "../registrar.ts";
-import { mkdirAll, newContainerRecord, sandboxRootDir } from "../disk.ts";
+import { makeSandboxRootDir, newContainerRecord, removeContainerRecord, removeSandboxRootDir, sandboxRootDir } from "../disk.ts";
 import { createTask, startTask } from "../shim.ts";
 import { report, say, type Ctx } from "../log.ts";
 import { failed, ok, type CallResult } from "./call.ts";
@@ -46,11 +46,19 @@ export function finishRunPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxReques
   // (hostname, resolv.conf...).
   const record = newContainerRecord(w, ctx, id);
   if (!record.ok) return rollback(`failed to create containerd container: ${record.error}`);
-  const dir = mkdirAll(w, ctx, sandboxRootDir(id));
-  if (!dir.ok) return rollback(`failed to create sandbox root directory ${JSON.stringify(sandboxRootDir(id))}: ${dir.error}`);
+  // From here a failure deletes the pause container with its snapshot (container.Delete(WithSnapshotCleanup)).
+  const dir = makeSandboxRootDir(w, ctx, id);
+  if (!dir.ok) {
+    removeContainerRecord(w, ctx);
+    return rollback(`failed to create sandbox root directory ${JSON.stringify(sandboxRootDir(id))}: ${dir.error}`);
+  }
   // The pause container's task runs; sandbox status is memory only, never checkpointed.
   const task = createTask(w, ctx, id);
-  if (!task.ok) return rollback(`failed to start sandbox container task ${JSON.stringify(id)}: ${task.error}`);
+  if (!task.ok) {
+    removeSandboxRootDir(w, ctx);
+    removeContainerRecord(w, ctx);
+    return rollback(`failed to start sandbox container task ${JSON.stringify(id)}: ${task.error}`);
+  }
   startTask(w, ctx, id, "sandbox");
   w.metadata.sandboxes[id] = { id, name, pod, attempt, createdAt: now(w) };
   say(ctx, "cri", `add sandbox record ${id} (${name})`, "metadata");

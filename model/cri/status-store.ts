@@ -3,7 +3,7 @@
 // of the model goes through here.
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
-import { boltWrite, statusPath, writeCheckpoint, type WriteResult } from "../disk.ts";
+import { boltWrite, statusPath, writeCheckpoint, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
 /** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
@@ -23,9 +23,9 @@ function sameStatus(a: Status, b: Status): boolean {
   return a.createdAt === b.createdAt && a.startedAt === b.startedAt && a.finishedAt === b.finishedAt && a.exitCode === b.exitCode && a.reason === b.reason;
 }
 
-/** One write of a status to wherever the variant keeps it. */
-function writeStatus(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
-  if (ctx.config.containerd.statusStore === "checkpoint-file") return writeCheckpoint(w, ctx, id, status);
+/** One write of a status to wherever the variant keeps it; `later` holds back a checkpoint's rename. */
+function writeStatus(w: World, ctx: Ctx, id: string, status: Status, later?: Later): WriteResult {
+  if (ctx.config.containerd.statusStore === "checkpoint-file") return writeCheckpoint(w, ctx, id, status, later);
   const record = w.metadata.containers[id];
   if (!record) return { ok: true };
   const written = boltWrite(w, ctx);
@@ -95,12 +95,12 @@ export type RecoveryStore = "stored" | "memory-only" | { skip: string };
 /**
  * restart.go:loadContainer -> WithStatus -> StoreStatus: the checkpoint of every container is
  * rewritten at load, changed or not. A status kept in the metadata record is written only
- * when recovery changed it.
+ * when recovery changed it. `later` takes the checkpoint's rename, which parallel loads delay.
  */
-export function storeStatusAtRecovery(w: World, ctx: Ctx, id: string, status: Status): RecoveryStore {
+export function storeStatusAtRecovery(w: World, ctx: Ctx, id: string, status: Status, later: Later): RecoveryStore {
   const previous = storedStatus(w, ctx, id);
   if (ctx.config.containerd.statusStore === "metadata-record" && previous && sameStatus(previous, status)) return "stored";
-  const written = writeStatus(w, ctx, id, status);
+  const written = writeStatus(w, ctx, id, status, later);
   if (written.ok) return "stored";
   const error = statusWriteError(ctx, id, written.error);
   if (ctx.config.containerd.onRecoveryStatusWriteError === "skip") return { skip: error };
