@@ -51,9 +51,16 @@ describe("parseTrace errors", () => {
   it("names an id created twice", () => {
     const sandbox = { type: "cri.runPodSandbox", pod: "p", id: "s", attempt: 0 };
     expect(expectOneLineError(withEvents([sandbox, sandbox]))).toMatch(/^event 1 \(cri.runPodSandbox\): field "id": id "s" is already used/);
-    expect(expectOneLineError(withEvents([{ ...sandbox, id: "p#1" }]))).toBe(
-      'event 0 (cri.runPodSandbox): field "id": id "p#1" has the form of the kubelet\'s ids ("<pod>#<n>", "<pod>:<container>#<n>"); choose another',
+    const sync = [{ type: "pod.add", pod: "q", containers: ["c"] }, { type: "kubelet.sync", pod: "q" }];
+    expect(expectOneLineError(withEvents([{ ...sandbox, id: "p#1" }, ...sync]))).toBe(
+      'event 0 (cri.runPodSandbox): field "id": id "p#1" has the form of the kubelet\'s ids ("<pod>#<n>", "<pod>:<container>#<n>") in a trace where the kubelet syncs; choose another',
     );
+  });
+  it("accepts the kubelet's ids in a trace without a kubelet.sync (a lowered trace), each created once", () => {
+    const sandbox = { type: "cri.runPodSandbox", pod: "p", id: "p#1", attempt: 0 };
+    const create = { type: "cri.createContainer", id: "p:c#2", sandbox: "p#1", name: "c", attempt: 0 };
+    expect(parseTrace(withEvents([sandbox, create, { type: "process.exit", id: "p:c#2", code: 1 }])).ok).toBe(true);
+    expect(expectOneLineError(withEvents([sandbox, sandbox]))).toMatch(/^event 1 \(cri.runPodSandbox\): field "id": id "p#1" is already used/);
   });
   it("accepts the kubelet's own ids once a pod was added and synced", () => {
     const events = [{ type: "pod.add", pod: "p", containers: ["c"] }, { type: "kubelet.sync", pod: "p" }, { type: "process.exit", id: "p:c#2", code: 1 }];
