@@ -6,6 +6,8 @@
 import type { World } from "./world.ts";
 import { visibleContainers } from "./cri/list.ts";
 import { lifecycleRank } from "./status.ts";
+import type { CriCall } from "./cri/api.ts";
+import type { CallResult } from "./cri/call.ts";
 
 /** Situations the property runs must keep reaching; counted to guard the generators' aim. */
 export const situations = [
@@ -36,7 +38,9 @@ export interface SandboxFacts {
 export type Report =
   | { kind: "container created"; facts: ContainerFacts }
   | { kind: "sandbox created"; facts: SandboxFacts }
-  | { kind: "situation"; situation: Situation };
+  | { kind: "situation"; situation: Situation }
+  /** Every CRI call made, by a trace's cri.* event or by the kubelet, as the event that makes it. */
+  | { kind: "cri call"; call: CriCall; result: CallResult };
 
 /** An immutable value: a note that changes nothing returns the very same ledger. */
 export interface Ledger {
@@ -59,7 +63,7 @@ export function takeNote(ledger: Ledger, reports: readonly Report[], w: World): 
   for (const report of reports) {
     if (report.kind === "container created") next = { ...next, containers: [...next.containers, report.facts] };
     else if (report.kind === "sandbox created") next = { ...next, sandboxes: [...next.sandboxes, report.facts] };
-    else if (!next.situations.has(report.situation)) next = { ...next, situations: new Set(next.situations).add(report.situation) };
+    else if (report.kind === "situation" && !next.situations.has(report.situation)) next = { ...next, situations: new Set(next.situations).add(report.situation) };
   }
   return noteReported(next, w);
 }
