@@ -7,6 +7,7 @@ import { registerConformance } from "./commands/conformance.ts";
 import { registerExplore } from "./commands/explore.ts";
 import { registerCompare } from "./commands/compare.ts";
 import { registerCheck } from "./commands/check.ts";
+import { registerLower } from "./commands/lower.ts";
 
 function createProgram(): Command {
   const program = new Command()
@@ -19,6 +20,7 @@ function createProgram(): Command {
   registerCompare(program);
   registerCheck(program);
   registerConformance(program);
+  registerLower(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
