@@ -42,7 +42,8 @@ export function lowerTrace(trace: Trace, config: Config, source: string): Lowere
         events.push(event);
         origins.push({ event: index });
       }
-      // A trace's own cri.* event reports its call first; the kubelet's come after it.
+      // A trace's cri.* event makes one call, its own (no CRI handler calls the kubelet); any
+      // other call in its reports would be the kubelet's, and the equivalence test would see it.
       const own = event.type.startsWith("cri.") ? 1 : 0;
       for (const { call, result } of calls.slice(own)) {
         events.push(call);
