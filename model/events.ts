@@ -14,11 +14,12 @@ import { startContainerd, stopContainerd } from "./cri/recover.ts";
 import { taskExited } from "./cri/exit-handler.ts";
 import { timePasses } from "./cri/timers.ts";
 import { hangStorage, resumeStorage } from "./cri/storage.ts";
+import { crashCalls, crashPoints, pointsOf, type CrashCall } from "./cri/crash.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
 import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
-import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
-import { callDeadline } from "./kubelet/remote-runtime.ts";
+import { callReturned } from "./kubelet/pod-worker.ts";
+import { callDeadline, runtimeGone } from "./kubelet/remote-runtime.ts";
 import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
@@ -58,6 +59,23 @@ function changes(world: World, change: (w: World) => CallResult | void): Transit
   return { world: next, call };
 }
 
+/**
+ * A cri.* event's call, with containerd armed to die at `crashAt` inside it (cri/crash.ts). A
+ * point the call does not reach (it failed before, or went on waiting) is disarmed after it.
+ */
+function criCall(world: World, call: CrashCall, crashAt: string | undefined, make: (w: World) => CallResult): Transition {
+  return changes(world, (w) => {
+    const armed = w.faults.crash && { ...w.faults.crash };
+    if (crashAt !== undefined) w.faults.crash = { call, at: crashAt };
+    const result = make(w);
+    if (crashAt !== undefined && w.faults.crash?.call === call && w.faults.crash.at === crashAt) w.faults.crash = armed;
+    return result;
+  });
+}
+
+/** The optional crash point of a call's event: one of that call's points. */
+const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optional();
+
 const noKubelet: OnDaemon = { cannot: "no real kubelet runs on the conformance host; lower the trace to CRI calls first" };
 
 export const eventCatalogue = {
@@ -94,19 +112,19 @@ export const eventCatalogue = {
   }),
   // A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included.
   "cri.runPodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt }),
+    schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt, crashAt: crashAt("runPodSandbox") }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
+      criCall(world, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
     daemon: { runs: "RunPodSandbox through the CRI socket" },
   }),
   "cri.stopPodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.stopPodSandbox(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label, crashAt: crashAt("stopPodSandbox") }),
+    handle: (world, ctx, e) => criCall(world, "stopPodSandbox", e.crashAt, (w) => cri.stopPodSandbox(w, ctx, e.id)),
     daemon: { runs: "StopPodSandbox through the CRI socket" },
   }),
   "cri.removePodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.removePodSandbox(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label, crashAt: crashAt("removePodSandbox") }),
+    handle: (world, ctx, e) => criCall(world, "removePodSandbox", e.crashAt, (w) => cri.removePodSandbox(w, ctx, e.id)),
     daemon: { runs: "RemovePodSandbox through the CRI socket" },
   }),
   "cri.createContainer": entry({
@@ -117,26 +135,27 @@ export const eventCatalogue = {
       name: label,
       attempt,
       command: z.array(z.string()).optional(),
+      crashAt: crashAt("createContainer"),
     }),
     handle: (world, ctx, e) =>
-      changes(world, (w) =>
+      criCall(world, "createContainer", e.crashAt, (w) =>
         cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") }),
       ),
     daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
   }),
   "cri.startContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.startContainer"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.startContainer(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.startContainer"), id: label, crashAt: crashAt("startContainer") }),
+    handle: (world, ctx, e) => criCall(world, "startContainer", e.crashAt, (w) => cri.startContainer(w, ctx, e.id)),
     daemon: { runs: "StartContainer through the CRI socket" },
   }),
   "cri.stopContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.stopContainer"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.stopContainer(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.stopContainer"), id: label, crashAt: crashAt("stopContainer") }),
+    handle: (world, ctx, e) => criCall(world, "stopContainer", e.crashAt, (w) => cri.stopContainer(w, ctx, e.id)),
     daemon: { runs: "StopContainer through the CRI socket, timeout 0" },
   }),
   "cri.removeContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.removeContainer"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.removeContainer(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.removeContainer"), id: label, crashAt: crashAt("removeContainer") }),
+    handle: (world, ctx, e) => criCall(world, "removeContainer", e.crashAt, (w) => cri.removeContainer(w, ctx, e.id)),
     daemon: { runs: "RemoveContainer through the CRI socket" },
   }),
   "process.exit": entry({
@@ -201,21 +220,62 @@ export const eventCatalogue = {
   }),
   // Added: the storage CreateContainer and RunPodSandbox wait on (snapshotter, volume mounts)
   // stops answering: from now on such a call reserves its name and then waits (#4604, #13867).
+  // `pod` (added): only that pod's calls (#10828: a stat on its dead hostPath); `calls` (added):
+  // only the next N calls (a slow snapshot), later ones go through.
   "storage.hang": entry({
-    schema: z.strictObject({ type: z.literal("storage.hang") }),
-    handle: (world, ctx) => changes(world, (w) => hangStorage(w, ctx)),
+    schema: z.strictObject({ type: z.literal("storage.hang"), pod: label.optional(), calls: z.number().int().min(1).optional() }),
+    handle: (world, ctx, e) => changes(world, (w) => hangStorage(w, ctx, { pod: e.pod, calls: e.calls })),
     daemon: { cannot: "the harness has no storage that hangs on demand" },
   }),
   // Added: the storage answers again: new calls go through; the calls already waiting finish
-  // now ("finish", a slow call that returns late) or never return ("stuck", a stat blocked for
-  // good on a dead mount: only a containerd restart ends them).
+  // now ("finish", a slow call that returns late), fail ("fail", the stat or snapshot returns an
+  // error: the call rolls back and releases its name) or never return ("stuck", a stat blocked for
+  // good on a dead mount: only a containerd restart ends them). `pod` (added): only that pod's
+  // storage; `call` (added): only that waiting call returns, the storage stays hung for the rest.
   "storage.resume": entry({
-    schema: z.strictObject({ type: z.literal("storage.resume"), waiting: z.enum(["finish", "stuck"]).optional() }),
+    schema: z.strictObject({
+      type: z.literal("storage.resume"),
+      waiting: z.enum(["finish", "fail", "stuck"]).optional(),
+      pod: label.optional(),
+      call: label.optional(),
+    }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
-        for (const returned of resumeStorage(w, ctx, e.waiting ?? "finish")) callReturned(w, ctx, returned);
+        for (const returned of resumeStorage(w, ctx, { pod: e.pod, call: e.call }, e.waiting ?? "finish")) callReturned(w, ctx, returned);
+        // containerd died inside a returning call (cri/crash.ts): the kubelet's other calls break.
+        if (w.cri.phase === "down") runtimeGone(w, ctx);
       }),
     daemon: { cannot: "the harness has no storage that hangs on demand" },
+  }),
+  // Added: containerd will die when a call next reaches this point (cri/crash.ts lists them);
+  // armed until then, across restarts, as a patched build's test hook would be. This is how
+  // the kubelet's own calls crash: arm, then kubelet.sync.
+  "containerd.crash": entry({
+    schema: z
+      .strictObject({ type: z.literal("containerd.crash"), call: z.enum(crashCalls as [CrashCall, ...CrashCall[]]), at: z.string() })
+      .superRefine((e, issues) => {
+        const points = Object.keys(crashPoints[e.call]);
+        if (!points.includes(e.at)) issues.addIssue({ code: "custom", path: ["at"], message: `${e.call} has no crash point ${JSON.stringify(e.at)}; its points: ${points.join(", ")}` });
+      }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.faults.crash = { call: e.call, at: e.at };
+        say(ctx, "cri", `containerd will die when a ${e.call} call reaches ${e.at}`);
+      }),
+    daemon: { cannot: "the packaged daemon has no hook to die at a point inside a call; a patched build's test hook is needed" },
+  }),
+  // Added: the shim's next task Start ("start") or task Delete ("delete") fails once, as the
+  // failpoint shim of containerd's integration tests makes it (runc-fp, "1*error(...)").
+  // "delete" is taken by the deletes whose failure the model follows: the deferred ones of
+  // RunPodSandbox and StartContainer, and the exit handler's.
+  "shim.fail": entry({
+    schema: z.strictObject({ type: z.literal("shim.fail"), op: z.enum(["start", "delete"]) }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.faults.shim.push(e.op);
+        say(ctx, "shim", `the next task ${e.op} fails`);
+      }),
+    daemon: { cannot: "the packaged runc shim has no failpoints; the failpoint shim (runc-fp) of containerd's integration tests is needed" },
   }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).

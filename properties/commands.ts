@@ -8,6 +8,8 @@ import fc from "fast-check";
 import type { Event, EventOf, EventType } from "../model/events.ts";
 import type { PodSpec } from "./scenario.ts";
 import type { State } from "./run.ts";
+import type { Outcome } from "../model/cri/storage.ts";
+import { crashCalls, pointsOf, type CrashCall } from "../model/cri/crash.ts";
 
 interface Generated<T extends EventType, A> {
   /** The events the command stands for in this state; none when it does not apply. */
@@ -39,6 +41,23 @@ function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined 
 }
 
 const index = fc.nat({ max: 2 });
+
+type HangScope = "all" | "pod" | "next-call";
+export const hangScope = fc.constantFrom<HangScope>("all", "pod", "next-call");
+
+/** Every crash point of every call, as containerd.crash's fields. */
+export const crashPoint = fc.constantFrom(...crashCalls.flatMap((call) => pointsOf(call).map((at) => ({ call, at }))));
+/**
+ * The points the exhaustive checker arms: one per call that leaves something new behind for
+ * recovery (a sandbox record without a task, a container record without a checkpoint, a
+ * CREATED checkpoint under a running task). The others are left to the random runs: each
+ * would multiply the checker's states.
+ */
+const checkedCrashPoints: { call: CrashCall; at: string }[] = [
+  { call: "runPodSandbox", at: "record-written" },
+  { call: "createContainer", at: "record-written" },
+  { call: "startContainer", at: "task-started" },
+];
 const byKubelet = "the kubelet's own sync makes these calls; a scenario names pods, not ids";
 
 // Key order is the order of the generators' single-command fragments and of the checker's alphabet.
@@ -100,16 +119,39 @@ export const commandCatalogue = {
     fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
     alphabet: { once: [{}] },
   }),
+  // Every create call, one pod's (its dead hostPath, #10828), or only the next one (a slow snapshot).
   "storage.hang": generated("storage.hang", {
-    resolve: asIs("storage.hang"),
-    fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
-    alphabet: { once: [{}] },
+    resolve: ({ scope, pod }: { scope: HangScope; pod: number }, pods) => {
+      const name = podAt(pods, pod)?.name;
+      if (scope === "all") return [{ type: "storage.hang" }];
+      if (scope === "next-call") return [{ type: "storage.hang", calls: 1 }];
+      return name === undefined ? [] : [{ type: "storage.hang", pod: name }];
+    },
+    fragments: [{ weight: 1, arbitrary: fc.record({ scope: hangScope, pod: index }) }],
+    alphabet: { once: [{ scope: "all", pod: 0 }] },
   }),
-  // Only inside the slow-create window (generators.ts): a resume with nothing waiting tells nothing.
+  // Only inside the slow-create window (generators.ts): a resume with nothing waiting tells
+  // nothing. `one`: only the oldest call waiting for that pod returns, the storage stays hung.
   "storage.resume": generated("storage.resume", {
-    resolve: ({ waiting }: { waiting: "finish" | "stuck" }) => [{ type: "storage.resume", waiting }],
+    resolve: ({ waiting, pod, one }: { waiting: Outcome; pod: number; one: boolean }, pods, { world }) => {
+      if (!one) return [{ type: "storage.resume", waiting }];
+      const name = podAt(pods, pod)?.name;
+      const call = world.cri.inFlight.find((c) => c.pod === name && !c.stuck);
+      return call ? [{ type: "storage.resume", waiting, call: call.id }] : [];
+    },
     fragments: [],
-    alphabet: { once: [{ waiting: "finish" }, { waiting: "stuck" }] },
+    alphabet: { once: [{ waiting: "finish", pod: 0, one: false }, { waiting: "stuck", pod: 0, one: false }] },
+  }),
+  // containerd dies at a point inside the next call that reaches it: the kubelet's, at its next sync.
+  "containerd.crash": generated("containerd.crash", {
+    resolve: asIs("containerd.crash"),
+    fragments: [{ weight: 1, arbitrary: crashPoint }],
+    alphabet: { once: checkedCrashPoints },
+  }),
+  "shim.fail": generated("shim.fail", {
+    resolve: asIs("shim.fail"),
+    fragments: [{ weight: 1, arbitrary: fc.constantFrom("start" as const, "delete" as const).map((op) => ({ op })) }],
+    alphabet: {},
   }),
   "pod.add": { fromTracesOnly: "a scenario's pods are added before its commands (scenario.ts:podEvents)" },
   "pod.delete": { fromTracesOnly: "random scenarios keep their pods; pod deletion has its own trace" },

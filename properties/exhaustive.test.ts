@@ -10,14 +10,14 @@ const options = (depth: number, more: Partial<ExhaustiveOptions> = {}): Exhausti
 const check = (config: string, scope: Scope, o: ExhaustiveOptions) => checkExhaustive(configOrThrow(config), scope, o);
 
 describe("state counts worked out by hand", () => {
-  it("with no pods the world is containerd up or down x the disk with room, full or one write left x the storage hung or not: 12 states", () => {
+  it("with no pods the world is containerd up or down x the disk with room, full or one write left x the storage hung or not x no crash armed or one of the checker's three points: 48 states", () => {
     const r = check("baseline/99748", { pods: 0, containers: 1 }, options(6));
-    expect(r.states).toBe(12);
+    expect(r.states).toBe(48);
     expect(r.complete).toBe(true);
   });
 
-  it("one pod, one container, one event: the start state, a sync (sandbox + c running), containerd down, disk full, one write left, storage hung: 6", () => {
-    expect(check("baseline/99748", { pods: 1, containers: 1 }, options(1)).states).toBe(6);
+  it("one pod, one container, one event: the start state, a sync (sandbox + c running), containerd down, disk full, one write left, storage hung, three crash points armed: 9", () => {
+    expect(check("baseline/99748", { pods: 1, containers: 1 }, options(1)).states).toBe(9);
   });
 });
 
@@ -51,9 +51,13 @@ describe("shortest counterexamples", () => {
     expect(replayed.containerd).toBe("failed");
   });
 
-  it("finds #7247 on baseline/99748 through a nearly full disk in 11 events", () => {
+  // Issue 14's finding: shorter than the nearly-full-disk path (11 events): containerd dies in
+  // CreateContainer after the record, the next recovery on a full disk skips the container
+  // that has no checkpoint, and with no N.log the kubelet creates attempt 0 again.
+  it("finds #7247 on baseline/99748 through a crash inside CreateContainer in 9 events", () => {
     const r = check("baseline/99748", { pods: 1, containers: 1 }, options(12, { properties: ["recovery-succeeds"] }));
-    expect(r.violation!.events).toHaveLength(11);
+    expect(r.violation!.events).toHaveLength(9);
+    expect(r.violation!.events).toContainEqual({ type: "containerd.crash", call: "createContainer", at: "record-written" });
   });
 });
 

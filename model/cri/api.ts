@@ -14,6 +14,7 @@ import { createContainer, type CreateContainerRequest } from "./container-create
 import { startContainer } from "./container-start.ts";
 import { stopContainer } from "./container-stop.ts";
 import { removeContainer } from "./container-remove.ts";
+import { runtimeGone } from "../kubelet/remote-runtime.ts";
 
 export const unavailable = "rpc error: code = Unavailable desc = connection error: dial unix /run/containerd/containerd.sock: connect: connection refused";
 
@@ -24,6 +25,8 @@ function call(w: World, ctx: Ctx, made: CriCall, what: string, handler: () => Ca
   say(ctx, "kubelet", what, "cri");
   const result = w.cri.phase === "up" ? handler() : failed(unavailable);
   say(ctx, "cri", result.ok ? `${what}: ok` : `${what}: ${result.error}`, "kubelet");
+  // containerd died inside the call: every other call of the kubelet's client breaks too.
+  if (!result.ok && result.crashed) runtimeGone(w, ctx);
   report(ctx, { kind: "cri call", call: made, result });
   return result;
 }
