@@ -277,6 +277,18 @@ export const eventCatalogue = {
       }),
     daemon: { cannot: "the packaged runc shim has no failpoints; the failpoint shim (runc-fp) of containerd's integration tests is needed" },
   }),
+  // Added: the test hooks are switched off: no crash point and no shim failure stays armed
+  // (the healing suffix of random scenarios: the faults stop).
+  "faults.disarm": entry({
+    schema: z.strictObject({ type: z.literal("faults.disarm") }),
+    handle: (world, ctx) =>
+      changes(world, (w) => {
+        w.faults.crash = null;
+        w.faults.shim = [];
+        say(ctx, "cri", "no crash point or shim failure armed any more");
+      }),
+    daemon: { cannot: "the packaged daemon has no test hooks to switch off" },
+  }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).
   "clock.tick": entry({

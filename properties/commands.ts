@@ -153,6 +153,7 @@ export const commandCatalogue = {
     fragments: [{ weight: 1, arbitrary: fc.constantFrom("start" as const, "delete" as const).map((op) => ({ op })) }],
     alphabet: {},
   }),
+  "faults.disarm": { fromTracesOnly: "only the healing suffix switches the armed faults off (scenario.ts:healingEvents)" },
   "pod.add": { fromTracesOnly: "a scenario's pods are added before its commands (scenario.ts:podEvents)" },
   "pod.delete": { fromTracesOnly: "random scenarios keep their pods; pod deletion has its own trace" },
   "cri.runPodSandbox": { fromTracesOnly: byKubelet },

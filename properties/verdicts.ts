@@ -4,6 +4,8 @@
 // Two families of faults meet here: a full disk at a restart (#7247, #11504) and create calls
 // that outlive the kubelet's deadline (#4604, #13867). The disk variants leave slow calls as
 // upstream has them, the slow-call variants leave the disk as upstream has it; ours does both.
+// Failures inside a call (issue 14: containerd dying at a step of a call, hangs of one pod or one
+// call, late calls on a canceled context, a failing shim) cut across both.
 import type { Property } from "./invariants.ts";
 import type { ContainerdVariantName } from "../model/variants/containerd.ts";
 import type { KubeletVariantName } from "../model/variants/kubelet.ts";
@@ -28,6 +30,25 @@ type Row = Record<Property, Cell | ByKubelet>;
 const holds = (why: string): Cell => ({ verdict: "holds", why });
 const violated = (maxLength: number, why: string): Cell => ({ verdict: "violated", why, maxLength });
 
+// --- failures inside a call (issue 14) ----------------------------------------------------
+
+/** Every variant: recovery reads a stopped task's exit status over what the checkpoint says. */
+const startErrorRewritten = violated(
+  10,
+  "a start whose task start and rollback delete both fail in the shim stores EXITED 128 (StartError) while the shim keeps the killed init's stopped task; the next recovery overwrites the code from the task (restart.go: case containerd.Stopped): reported 128, then 137 (traces/start-error-code-rewritten.json). Without a failing shim: an exit that cannot be stored leaves the container RUNNING, and a code lost with its deleted task comes back as 255 Unknown, marked",
+);
+
+/** #11504 short-term's risk (reference 7.a), now expressible: a start interrupted between task.Start and its status write. */
+const createdAfterCrashedStart = (how: string) =>
+  violated(
+    10,
+    `containerd dies inside StartContainer after task.Start, before the StartedAt write, so the checkpoint says CREATED under a running task; recovery on a full disk makes it RUNNING ${how}, the exit handler deletes the task and fails to store the exit, and the next restart reads CREATED with no task: reported CREATED after RUNNING (traces/issue-11504-start-crash-created.json)`,
+  );
+
+/** A late create newer than its retry (traces/bump-on-deadline-late-create.json). */
+const lateCreateNewerThanRetry =
+  "with a hang that holds one call, the retry at the next attempt goes through and runs; the late create then commits (1.6.20's create steps never read the canceled context) with a later CreatedAt, so the kubelet takes that CREATED one for the newest and asks again for the running retry's name, refused at every sync while GC keeps the dead one (traces/bump-on-deadline-late-create.json)";
+
 // --- the full-disk family ---------------------------------------------------------------
 
 const neverSkips = "recovery keeps every container in the CRI store, so nothing is ever created again under a name bolt still holds";
@@ -40,16 +61,14 @@ const skipsAtRecovery = {
   ),
   "recovery-succeeds": violated(
     14,
-    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748, through a nearly full disk by one with it, reference 8.1 variant C; by log-dir-max when the hidden container never started, so no N.log shows its attempt: traces/log-dir-max-never-started.json); the next restart reserves the name twice and containerd exits",
+    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748; with it, through a nearly full disk, reference 8.1 variant C, or, shorter, when containerd died inside CreateContainer after the record and before the checkpoint, so the container never started and no N.log shows its attempt: traces/issue-7247-create-crash.json; the same for log-dir-max: traces/log-dir-max-never-started.json); the next restart reserves the name twice and containerd exits",
   ),
   "names-unique": violated(12, "a hidden container's name is free in the CRI plugin, so its replacement takes it while bolt still holds the original"),
   "no-invisible-container": violated(10, "the status rewrite at recovery fails with ENOSPC and restart.go skips the container"),
   "no-state-regression": holds(
-    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all",
+    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all, which is what a start interrupted after task.Start becomes at a recovery on a full disk (traces/issue-11504-start-crash-created.json)",
   ),
-  "exit-code-preserved": holds(
-    "an exit that cannot be stored leaves the container RUNNING, so no code is reported until it is real; a code lost with its deleted task comes back as 255 with reason Unknown, marked",
-  ),
+  "exit-code-preserved": startErrorRewritten,
 } satisfies Partial<Row>;
 
 const keepsEveryContainer = {
@@ -59,7 +78,10 @@ const keepsEveryContainer = {
   "no-invisible-container": holds(neverSkips),
 } satisfies Partial<Row>;
 
-const transactional = holds("status writes stay transactional, and recovery re-derives a memory-only status from the same checkpoint and task");
+/** keep-task-until-stored's: the stopped task outlives an exit that could not be stored, even after a crash inside StartContainer. */
+const keptTask = holds(
+  "status writes stay transactional; after a start interrupted between task.Start and its status write the stopped task is kept until the exit is stored, so recovery reads EXITED from it, never the stale CREATED (traces/issue-11504-start-crash-created.json)",
+);
 
 const exitCodeLostAtSecondRestart = (how: string) =>
   violated(
@@ -77,11 +99,21 @@ const namesHeldBySlowCalls: Pick<Row, "no-stuck-name"> = {
     "pre-99748": retryRefused,
     "99748": retryRefused,
     "log-dir-max": retryRefused,
-    "bump-on-deadline": holds("the kubelet's retry after a deadline asks for the next attempt, a name no call holds"),
+    "bump-on-deadline": holds(
+      "the kubelet's retry after a deadline asks for the next attempt, a name no call holds; a late create that commits after it holds no name either, but it stops the pod converging (see converges)",
+    ),
   },
 };
 
 const slowCallsLiveness = "a create that never returns (#13867) holds its name until containerd restarts, and the kubelet retries that name forever";
+
+/** Variants that keep upstream's slow calls: bump-on-deadline moves past a hung call, but not past a late one. */
+const slowCallsConverge = {
+  "pre-99748": violated(20, slowCallsLiveness),
+  "99748": violated(20, slowCallsLiveness),
+  "log-dir-max": violated(20, slowCallsLiveness),
+  "bump-on-deadline": violated(20, lateCreateNewerThanRetry),
+};
 
 // --- the table --------------------------------------------------------------------------
 
@@ -95,16 +127,9 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
   "short-term": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": holds(
-      "the regression of reference 7.a needs containerd to die inside StartContainer (a CREATED checkpoint with a running task), which the model's whole calls cannot express",
-    ),
+    "no-state-regression": createdAfterCrashedStart("in memory only (WithStatusWhenRestart ignores the ENOSPC)"),
     "exit-code-preserved": exitCodeLostAtSecondRestart("the disk is full at a restart"),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
-    },
+    converges: slowCallsConverge,
   },
   "enospc-everywhere": {
     ...keepsEveryContainer,
@@ -114,42 +139,27 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
       "memory runs ahead of a checkpoint that could not be written: a start that failed on a full disk is EXITED in memory but CREATED on disk, and after a restart it is CREATED again",
     ),
     "exit-code-preserved": exitCodeLostAtSecondRestart("its write is ignored on a full disk"),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
-    },
+    converges: slowCallsConverge,
   },
   "long-term": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": transactional,
+    "no-state-regression": createdAfterCrashedStart("in memory only (its metadata record cannot be updated on a full disk)"),
     "exit-code-preserved": exitCodeLostAtSecondRestart("the metadata record cannot be updated on a full disk (a bolt update fails like the checkpoint write)"),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
-    },
+    converges: slowCallsConverge,
   },
   "keep-task-until-stored": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": transactional,
-    "exit-code-preserved": holds(
-      "the shim's stopped task, the only other copy of an exit code, is deleted only once the status that records the exit is stored; until then every restart reads the code from the task again",
-    ),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and the kubelet moves past a call that never returns`),
-    },
+    "no-state-regression": keptTask,
+    "exit-code-preserved": startErrorRewritten,
+    converges: slowCallsConverge,
   },
   "join-in-flight-create": {
     ...skipsAtRecovery,
-    "no-stuck-name": holds("the kubelet's retry joins the call in flight for the same request instead of being refused"),
+    "no-stuck-name": holds(
+      "the kubelet's retry joins the call in flight for the same request instead of being refused, whether the hang holds every call, the pod's or that one, and whatever the call does when it returns",
+    ),
     converges: violated(
       20,
       "the full-disk failures of upstream remain (#7247); and a create that never returns (#13867) is joined by every retry, so the container is never created before containerd restarts",
@@ -157,15 +167,19 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
   },
   "release-name-on-cancel": {
     ...skipsAtRecovery,
-    "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it; the late work is rolled back, never committed"),
+    "no-stuck-name": holds(
+      "the name of a create whose caller gave up is released at once, so the retry gets it; the late work is rolled back, never committed (upstream 1.6.20 would commit a late create: its steps never read the canceled context)",
+    ),
     converges: violated(20, "the full-disk failures of upstream remain (#7247)"),
   },
   "keep-task-release-name": {
     ...keepsEveryContainer,
     "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it"),
-    "no-state-regression": transactional,
-    "exit-code-preserved": holds("a stopped task is deleted only once the status that records its exit is stored"),
-    converges: holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and a call that never returns no longer holds its name`),
+    "no-state-regression": keptTask,
+    "exit-code-preserved": startErrorRewritten,
+    converges: holds(
+      `${neverSkips}, memory-only statuses are written again once the disk has room, a call that never returns no longer holds its name, and a late create is rolled back, so it never looks newer than its retry`,
+    ),
   },
 };
 

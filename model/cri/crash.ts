@@ -101,11 +101,6 @@ export function pointsOf<C extends CrashCall>(call: C): [CrashAt<C>, ...CrashAt<
   return Object.keys(crashPoints[call]) as [CrashAt<C>, ...CrashAt<C>[]];
 }
 
-/** Every point as "<call>.<point>", for --help and the docs. */
-export function crashPointList(): string[] {
-  return crashCalls.flatMap((call) => Object.keys(crashPoints[call]).map((at) => `${call}.${at}`));
-}
-
 /** What the client reads when the daemon dies with its call open: the connection closes. */
 export const connectionLost = "rpc error: code = Unavailable desc = error reading from server: EOF";
 
