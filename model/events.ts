@@ -60,18 +60,30 @@ function changes(world: World, change: (w: World) => CallResult | void): Transit
 }
 
 /**
- * A cri.* event's call, with containerd armed to die at `crashAt` inside it (cri/crash.ts). A
- * point the call does not reach (it failed before, or went on waiting) is disarmed after it.
+ * Runs what an event does with containerd armed to die at `crash` (cri/crash.ts): a cri.* event's
+ * crashAt, a kubelet.sync's crash. A point not reached by the end of the event (its call failed
+ * before, went on waiting, or was not made) is disarmed, and what was armed before is back.
  */
-function criCall(world: World, call: CrashCall, crashAt: string | undefined, make: (w: World) => CallResult): Transition {
-  return changes(world, (w) => {
-    const armed = w.faults.crash && { ...w.faults.crash };
-    if (crashAt !== undefined) w.faults.crash = { call, at: crashAt };
-    const result = make(w);
-    if (crashAt !== undefined && w.faults.crash?.call === call && w.faults.crash.at === crashAt) w.faults.crash = armed;
-    return result;
-  });
+function withCrash<T>(w: World, crash: { call: CrashCall; at: string } | undefined, run: () => T): T {
+  const armed = w.faults.crash && { ...w.faults.crash };
+  if (crash) w.faults.crash = { ...crash };
+  const result = run();
+  if (crash && w.faults.crash?.call === crash.call && w.faults.crash.at === crash.at) w.faults.crash = armed;
+  return result;
 }
+
+/** A cri.* event's call, with its crashAt. */
+function criCall(world: World, call: CrashCall, crashAt: string | undefined, make: (w: World) => CallResult): Transition {
+  return changes(world, (w) => withCrash(w, crashAt === undefined ? undefined : { call, at: crashAt }, () => make(w)));
+}
+
+/** A crash point's call and name must go together: `at` is one of `call`'s points. */
+function checkPoint(point: { call: CrashCall; at: string }, issues: z.RefinementCtx, path: (string | number)[]): void {
+  const points = Object.keys(crashPoints[point.call]);
+  if (!points.includes(point.at)) issues.addIssue({ code: "custom", path, message: `${point.call} has no crash point ${JSON.stringify(point.at)}; its points: ${points.join(", ")}` });
+}
+
+const crashCall = z.enum(crashCalls as [CrashCall, ...CrashCall[]]);
 
 /** The optional crash point of a call's event: one of that call's points. */
 const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optional();
@@ -94,13 +106,16 @@ export const eventCatalogue = {
     handle: (world, ctx, e) => changes(world, (w) => deletePod(w, ctx, e.pod)),
     daemon: noKubelet,
   }),
+  // `crash` (added): containerd dies at that point inside one of the calls this sync makes.
   "kubelet.sync": entry({
-    schema: z.strictObject({ type: z.literal("kubelet.sync"), pod: label }),
+    schema: z
+      .strictObject({ type: z.literal("kubelet.sync"), pod: label, crash: z.strictObject({ call: crashCall, at: z.string() }).optional() })
+      .superRefine((e, issues) => e.crash && checkPoint(e.crash, issues, ["crash", "at"])),
     // The kubelet decides on what it listed before it acts, so its plan is made on the world
     // as it is, outside the draft; a sync with nothing to do changes nothing.
     handle: (world, ctx, e) => {
       const plan = planSyncPod(world, ctx, e.pod);
-      return { world: plan ? produce(world, (w) => syncPod(w, ctx, plan)) : world, call: null };
+      return { world: plan ? produce(world, (w) => withCrash(w, e.crash, () => syncPod(w, ctx, plan))) : world, call: null };
     },
     daemon: noKubelet,
   }),
@@ -248,15 +263,12 @@ export const eventCatalogue = {
     daemon: { cannot: "the harness has no storage that hangs on demand" },
   }),
   // Added: containerd will die when a call next reaches this point (cri/crash.ts lists them);
-  // armed until then, across restarts, as a patched build's test hook would be. This is how
-  // the kubelet's own calls crash: arm, then kubelet.sync.
+  // armed until then, across restarts, as a patched build's test hook would be: a late call's
+  // return, or any later sync, can reach it.
   "containerd.crash": entry({
     schema: z
-      .strictObject({ type: z.literal("containerd.crash"), call: z.enum(crashCalls as [CrashCall, ...CrashCall[]]), at: z.string() })
-      .superRefine((e, issues) => {
-        const points = Object.keys(crashPoints[e.call]);
-        if (!points.includes(e.at)) issues.addIssue({ code: "custom", path: ["at"], message: `${e.call} has no crash point ${JSON.stringify(e.at)}; its points: ${points.join(", ")}` });
-      }),
+      .strictObject({ type: z.literal("containerd.crash"), call: crashCall, at: z.string() })
+      .superRefine((e, issues) => checkPoint(e, issues, ["at"])),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
         w.faults.crash = { call: e.call, at: e.at };

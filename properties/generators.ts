@@ -51,9 +51,8 @@ const windows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
   // containerd dies inside one of the kubelet's calls and starts again, maybe on a full disk.
   {
     weight: 3,
-    arbitrary: fc.record({ point: crashPoint, pod: index, full: fc.boolean() }).map(({ point, pod, full }): Command[] => [
-      { do: "containerd.crash", ...point },
-      sync(pod),
+    arbitrary: fc.record({ crash: crashPoint, pod: index, full: fc.boolean() }).map(({ crash, pod, full }): Command[] => [
+      { do: "kubelet.sync", pod, crash },
       ...(full ? [{ do: "disk.fill" } as const] : []),
       start,
     ]),
@@ -63,8 +62,7 @@ const windows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
   {
     weight: 1,
     arbitrary: exitOf.map((e): Command[] => [
-      { do: "containerd.crash", call: "startContainer", at: "task-started" },
-      sync(e.pod),
+      { do: "kubelet.sync", pod: e.pod, crash: { call: "startContainer", at: "task-started" } },
       { do: "disk.fill" },
       start,
       { do: "process.exit", ...e },

@@ -8,7 +8,7 @@ export type CallResult =
       pending?: string;
       /** The name was reserved for another id. */
       conflict?: { name: string; holder: string };
-      /** containerd died at this point inside the call (crash.ts): the connection closed. */
+      /** containerd died at this point of the call (crash.ts): the connection closed. */
       crashed?: string;
     };
 
@@ -26,9 +26,4 @@ export function pending(call: string): CallResult {
 /** containerStore.Get / sandboxStore.Get miss, as the CRI handlers wrap it. */
 export function notFound(kind: "container" | "sandbox", id: string): CallResult {
   return failed(`an error occurred when try to find ${kind} ${JSON.stringify(id)}: not found`);
-}
-
-/** A step's failure as the handler wraps it; containerd dying inside the step stays that (no reply is sent). */
-export function failedWith(step: CallResult & { ok: false }, error: string): CallResult {
-  return step.crashed === undefined ? failed(error) : step;
 }

@@ -6,7 +6,7 @@ import { removeContainerRecord, removeContainerRootDir } from "../disk.ts";
 import { deleteTask } from "../shim.ts";
 import { say, type Ctx } from "../log.ts";
 import { stopContainerInternal } from "./container-stop.ts";
-import { failed, failedWith, ok, type CallResult } from "./call.ts";
+import { failed, ok, type CallResult } from "./call.ts";
 import { crashedAt, diesAt } from "./crash.ts";
 
 export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
@@ -14,7 +14,7 @@ export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
   // Not in the store: "Do not return error if container metadata doesn't exist."
   if (!cntr) return ok;
   const stopped = stopContainerInternal(w, ctx, id);
-  if (!stopped.ok) return failedWith(stopped, `failed to forcibly stop container ${JSON.stringify(id)}: ${stopped.error}`);
+  if (!stopped.ok) return failed(`failed to forcibly stop container ${JSON.stringify(id)}: ${stopped.error}`);
   // setContainerRemoving: a container still RUNNING (its exit not stored) cannot be removed.
   if (stateOf(cntr.status, cntr.unknown) === "CONTAINER_RUNNING") {
     return failed(`failed to set removing state for container ${JSON.stringify(id)}: container is still running, to stop first`);

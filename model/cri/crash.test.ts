@@ -89,6 +89,33 @@ describe("CreateContainer and StartContainer", () => {
     expect(o.containers.map((c) => [c.state, c.process])).toEqual([["CONTAINER_RUNNING", "running"]]);
   });
 
+  it("a kubelet.sync's crash kills containerd inside the kubelet's own call; a point its calls do not reach is disarmed after it", () => {
+    const { observation: o } = run([
+      { type: "pod.add", pod: "p", containers: ["c"] },
+      { type: "kubelet.sync", pod: "p", crash: { call: "stopContainer", at: "killed" } },
+      { type: "process.exit", id: "p:c#2", code: 1 },
+      { type: "kubelet.sync", pod: "p", crash: { call: "createContainer", at: "record-written" } },
+      { type: "containerd.start" },
+    ]);
+    expect(o.containers.map((c) => [c.id, c.state])).toEqual([
+      ["p:c#2", "CONTAINER_EXITED"],
+      ["p:c#3", "CONTAINER_UNKNOWN"],
+    ]);
+  });
+
+  it("a point is the served call's own: StopPodSandbox stopping a container does not pass StopContainer's", () => {
+    const { observation: o } = run([
+      sandbox,
+      create,
+      { type: "cri.startContainer", id: "x" },
+      { type: "containerd.crash", call: "stopContainer", at: "killed" },
+      { type: "cri.stopPodSandbox", id: "s" },
+      { type: "cri.stopContainer", id: "x" },
+    ]);
+    expect(o.containerd).toBe("up");
+    expect(o.calls.map((c) => c.ok)).toEqual([true, true, true, true, true]);
+  });
+
   it("containerd.crash arms the kubelet's own call: its StartContainer dies and the kubelet's next sync finds c running", () => {
     const { observation: o } = run([
       { type: "pod.add", pod: "p", containers: ["c"] },

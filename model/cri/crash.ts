@@ -106,12 +106,14 @@ export const connectionLost = "rpc error: code = Unavailable desc = error readin
 
 /**
  * The call reaches `at`: if containerd is armed to die there (containerd.crash, a cri.* event's
- * crashAt), it dies now: the CRI plugin's memory (stores, name indexes, calls in flight, the exit
- * back-off queue) is gone, shims and disk stay. The caller then returns `crashedAt(at)` at once.
+ * crashAt, a kubelet.sync's crash), it dies now: the CRI plugin's memory (stores, name indexes,
+ * calls in flight, the exit back-off queue) is gone, shims and disk stay. The caller then returns
+ * `crashedAt` at once. A point is the served call's own: StopPodSandbox's stop of a container,
+ * or RemovePodSandbox's removal of one, does not pass StopContainer's or RemoveContainer's points.
  */
 export function diesAt<C extends CrashCall>(w: World, ctx: Ctx, call: C, at: CrashAt<C>): boolean {
   const armed = w.faults.crash;
-  if (!armed || armed.call !== call || armed.at !== at) return false;
+  if (!armed || ctx.serving !== call || armed.call !== call || armed.at !== at) return false;
   w.faults.crash = null;
   // A killed daemon logs nothing.
   say(ctx, "cri", `containerd dies inside ${call} (${at}): its memory is gone, shims and disk stay`);
@@ -119,7 +121,7 @@ export function diesAt<C extends CrashCall>(w: World, ctx: Ctx, call: C, at: Cra
   return true;
 }
 
-/** The result of a call during which containerd died. */
+/** The result of a call during which containerd died at its point `at`. */
 export function crashedAt(at: string): CallResult {
   return { ok: false, error: connectionLost, crashed: at };
 }

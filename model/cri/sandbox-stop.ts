@@ -4,7 +4,7 @@ import type { World } from "../world.ts";
 import { deleteTask } from "../shim.ts";
 import type { Ctx } from "../log.ts";
 import { stopContainerInternal } from "./container-stop.ts";
-import { failedWith, notFound, ok, type CallResult } from "./call.ts";
+import { failed, notFound, ok, type CallResult } from "./call.ts";
 import { crashedAt, diesAt } from "./crash.ts";
 
 export function stopPodSandbox(w: World, ctx: Ctx, id: string): CallResult {
@@ -18,7 +18,7 @@ export function stopPodSandboxInternal(w: World, ctx: Ctx, id: string): CallResu
   for (const cid of Object.keys(w.cri.containers)) {
     if (w.metadata.containers[cid]?.sandboxId !== id) continue;
     const stopped = stopContainerInternal(w, ctx, cid);
-    if (!stopped.ok) return failedWith(stopped, `failed to stop container ${JSON.stringify(cid)}: ${stopped.error}`);
+    if (!stopped.ok) return failed(`failed to stop container ${JSON.stringify(cid)}: ${stopped.error}`);
   }
   if (diesAt(w, ctx, "stopPodSandbox", "containers-stopped")) return crashedAt("containers-stopped");
   // Kill and delete the pause task; handleSandboxExit is memory only and cannot fail.

@@ -60,7 +60,10 @@ export function resumeStorage(w: World, ctx: Ctx, scope: ResumeScope, waiting: O
   for (const call of returning) {
     // containerd died inside an earlier one (crash.ts): the others died with it.
     if (w.cri.phase !== "up") break;
+    // The call is served again: its own crash points can fire.
+    ctx.serving = call.kind;
     const result = returnLate(w, ctx, call, waiting);
+    delete ctx.serving;
     say(ctx, "cri", `${call.kind} ${call.id} returns late: ${result.ok ? "ok" : result.error}`);
     returned.push({ call, result });
   }
