@@ -23,8 +23,9 @@ export interface RealTrace {
 /** Event types the real daemon cannot run, as the event catalogue says (no real kubelet here, no partial disk, no hanging storage). */
 const unsupportedTypes = new Set(Object.entries(eventCatalogue).flatMap(([type, entry]) => ("cannot" in entry.daemon ? [type] : [])));
 
+/** Also a cri.* call with a crash point: the packaged daemon has no hook to die inside a call (issue 14). */
 export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string }[] {
-  return trace.events.flatMap((e, index) => (unsupportedTypes.has(e.type) ? [{ index, type: e.type }] : []));
+  return trace.events.flatMap((e, index) => (unsupportedTypes.has(e.type) || "crashAt" in e ? [{ index, type: e.type }] : []));
 }
 
 export interface RunOptions {

@@ -49,13 +49,13 @@ type CrashPoint = { call: CrashCall; at: string };
 /** Every crash point of every call, as containerd.crash's fields. */
 export const crashPoint: fc.Arbitrary<CrashPoint> = fc.constantFrom(...crashCalls.flatMap((call) => pointsOf(call).map((at) => ({ call, at }))));
 /**
- * The points at which the exhaustive checker lets a sync's call die: one per call that leaves
- * something new behind for recovery (a sandbox record without a task, a container record
- * without a checkpoint, a CREATED checkpoint under a running task). The others are left to the
- * random runs: each would add as many branches to every state.
+ * The points at which the exhaustive checker lets a sync's call die: the two that leave a
+ * container for recovery in a state no whole call leaves (a record without a checkpoint, a
+ * CREATED checkpoint under a running task). The others are left to the random runs: each adds
+ * a branch to every state (a third, RunPodSandbox's record-written, made the checker's depth-8
+ * proofs about twice as slow).
  */
 const checkedCrashPoints: CrashPoint[] = [
-  { call: "runPodSandbox", at: "record-written" },
   { call: "createContainer", at: "record-written" },
   { call: "startContainer", at: "task-started" },
 ];

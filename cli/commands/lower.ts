@@ -44,6 +44,7 @@ export function registerLower(program: Command): void {
       for (const [index, event] of lowered.events.entries()) {
         const daemon = eventCatalogue[event.type].daemon;
         if ("cannot" in daemon) console.error(`note: event ${index} (${event.type}) cannot run on the real daemon: ${daemon.cannot}`);
+        else if ("crashAt" in event) console.error(`note: event ${index} (${event.type}) cannot run on the real daemon: it dies at ${event.crashAt}, which needs a patched build's hook`);
       }
       process.exitCode = exitCodes.holds;
     });
