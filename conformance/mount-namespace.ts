@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { poll } from "./exec.ts";
-import { isAlive, listProcesses } from "./host.ts";
+import { isAlive, listProcesses, type HostProcess } from "./host.ts";
 
 /** Where containerd's compile-time state dir is, which the namespace hides. */
 export const runContainerd = "/run/containerd";
@@ -71,10 +71,8 @@ export class RunContainerdNamespace {
   }
 
   /** Processes still inside the namespace; empty once it is gone with all its mounts. */
-  members(): number[] {
-    return listProcesses()
-      .filter((p) => p.state !== "Z" && mountNamespaceOf(p.pid) === this.id)
-      .map((p) => p.pid);
+  members(): HostProcess[] {
+    return listProcesses().filter((p) => p.state !== "Z" && mountNamespaceOf(p.pid) === this.id);
   }
 }
 

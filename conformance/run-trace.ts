@@ -8,6 +8,7 @@ import { podNamespace, podUid } from "../model/names.ts";
 import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
 import { CriClient, CriError, type ContainerConfig, type PodSandboxConfig } from "./cri-client.ts";
 import { errorLinesMentioning, logField, startedRevisions } from "./daemon-log.ts";
+import type { Containerd17 } from "./containerd-1.7.ts";
 import type { DiskKind } from "./disk.ts";
 import { RealEnvironment, type CleanupReport, type DiskLayout } from "./environment.ts";
 import { poll, sleep } from "./exec.ts";
@@ -33,6 +34,8 @@ export interface RunOptions {
   layout?: DiskLayout;
   /** The containerd binary to run, e.g. a variant's build; default the packaged one on PATH. */
   containerd?: string;
+  /** Run Debian trixie's containerd 1.7 instead (containerd-1.7.ts). */
+  containerd17?: Containerd17;
   /** Progress lines (one per event); silent when absent. */
   log?: (line: string) => void;
 }
@@ -88,6 +91,7 @@ export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}):
     ...(opts.diskMiB ? { diskMiB: opts.diskMiB } : {}),
     ...(opts.layout ? { layout: opts.layout } : {}),
     ...(opts.containerd ? { containerd: opts.containerd } : {}),
+    ...(opts.containerd17 ? { containerd17: opts.containerd17 } : {}),
   });
   const runner = new TraceRunner(env, opts.log ?? (() => {}));
   let observation: Observation | undefined;
