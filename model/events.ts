@@ -157,7 +157,7 @@ export const eventCatalogue = {
       }),
     daemon: { runs: "SIGTERM to the daemon; shims live on" },
   }),
-  // `parallel` (added): how many container loads hold a temp status file at once (recover.ts).
+  // `parallel` (added): recover()'s container loads run in waves of this many (cri/recover.ts).
   "containerd.start": entry({
     schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional(), parallel: z.number().int().min(1).optional() }),
     handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], parallel: e.parallel ?? 1 })),
@@ -186,16 +186,20 @@ export const eventCatalogue = {
       }),
     daemon: { runs: "the small filesystem(s) get their space back" },
   }),
-  // Added: a nearly full disk. The next `writes` writes succeed, whatever their size and
-  // filesystem, every later one fails with ENOSPC until disk.free, blocks freed meanwhile or
-  // not (reference section 8.1 variant C: some loads succeed, some fail).
+  // Added: a nearly full disk (reference section 8.1 variant C: some loads succeed, some
+  // fail). Under the split layout the next `writes` writes succeed, whatever their size and
+  // filesystem, and every later one fails with ENOSPC until disk.free, blocks freed meanwhile
+  // or not (the meaning every trace before the layouts has). Under the shared layout it is
+  // restated in blocks: the one filesystem has `writes` free blocks (a status write or a
+  // directory takes one), and blocks freed later count.
   "disk.room": entry({
     schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
-        w.disk.room = e.writes;
-        w.disk.free = { root: null, cri: null };
-        say(ctx, "disk", `nearly full: room for ${e.writes} more write(s)`);
+        const shared = ctx.config.disk.layout === "shared";
+        w.disk.room = shared ? null : e.writes;
+        w.disk.free = { root: shared ? e.writes : null, cri: null };
+        say(ctx, "disk", shared ? `nearly full: ${e.writes} free block(s)` : `nearly full: room for ${e.writes} more write(s)`);
       }),
     daemon: { cannot: "a real filesystem has no room for exactly N more writes" },
   }),

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseTrace, type Trace } from "../model/trace.ts";
 import type { DiskLayout } from "../model/disk.ts";
+import { configOrThrow, defaultConfigName, onDisk, type Config } from "../model/config.ts";
 
 /** The trace files of a directory, sorted by name. */
 export function traceFiles(dir: string): string[] {
@@ -26,4 +27,9 @@ export function loadTrace(path: string): Trace {
  */
 export function tracesFor(layout: DiskLayout, traces: readonly Trace[]): Trace[] {
   return layout === "shared" ? [...traces] : traces.filter((t) => (t.disk ?? "split") === "split");
+}
+
+/** The configuration a trace names (default baseline/99748), on the disk layout it names (default split). */
+export function traceConfig(trace: Trace): Config {
+  return onDisk(configOrThrow(trace.config ?? defaultConfigName), trace.disk ?? "split");
 }

@@ -9,6 +9,7 @@ import { configOrThrow } from "../../model/config.ts";
 import { replay } from "../../properties/replay.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { loadTrace } from "../load-trace.ts";
+import { traceConfig } from "../../properties/trace-files.ts";
 import { checkConfig, type ConfigJob } from "./check-config.ts";
 import { breakingBand, mermaidText, sequenceDiagram, wrapText } from "./diagram.ts";
 import { variantFindings } from "./findings.ts";
@@ -181,7 +182,7 @@ describe("results of the real model", () => {
     expect(safety.length).toBeGreaterThan(0);
     for (const v of safety) {
       const trace = loadTrace(join(out, v.counterexample.file));
-      const found = replay(trace.events, configOrThrow(trace.config ?? "")).observation.violations;
+      const found = replay(trace.events, traceConfig(trace)).observation.violations;
       expect(found).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
     }
   });
