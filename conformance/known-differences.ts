@@ -12,33 +12,6 @@ export interface KnownDifference {
 }
 
 /**
- * long-term keeps the status in the container's bolt record. On a full filesystem a bolt
- * commit that rewrites an existing record succeeds: bbolt copies the changed pages into
- * pages freed by earlier commits, which are already allocated on disk (measured with bbolt
- * 1.3.6 on a full ext4: 400 of 400 updates of 3 KB records committed; the first commit of
- * a new record failed with "write meta.db: no space left on device", its page falling in a
- * hole of the sparse file). The model's boltWrite fails every commit on a full disk, so
- * where long-term's status update is a record rewrite (exit, start), the daemon stores it
- * and the model does not.
- */
-const longTermBoltUpdateSucceeds = {
-  "exit-on-full-disk": [
-    { field: "containers[A].state", model: "CONTAINER_RUNNING", real: "CONTAINER_EXITED" },
-    { field: "containers[A].exitCode", model: null, real: 2 },
-  ],
-  "exit-code-lost-across-restart": [{ field: "containers[A].exitCode", model: 255, real: 5 }],
-  "exit-code-lost-at-skipped-load": [{ field: "containers[A].exitCode", model: 255, real: 4 }],
-  "exit-lost-then-hidden": [{ field: "containers[A].exitCode", model: 255, real: 4 }],
-  "hidden-exit-found-at-restart": [{ field: "containers[B].exitCode", model: 255, real: 6 }],
-  "stop-after-failed-exit-write": [
-    { field: "containers[A].visible", model: true, real: false },
-    { field: "containers[A].state", model: "CONTAINER_RUNNING", real: null },
-    { field: "calls[6].ok", model: false, real: true },
-  ],
-  "stop-on-full-disk": [{ field: "calls[4].ok", model: false, real: true }],
-} satisfies Record<string, KnownDifference[]>;
-
-/**
  * Debian trixie's containerd 1.7.24 (`--containerd 1.7`) where it does what 1.6.20 and the
  * model do not; upstream main does as 1.7 in both cases. Measured in every run of these traces.
  *
@@ -62,7 +35,6 @@ const containerd17 = {
 
 /** Keyed by daemon: the variant's name, with "@1.7" for containerd 1.7 (containerd-1.7.ts: daemonLabel). */
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  "long-term": longTermBoltUpdateSucceeds,
   "baseline@1.7": containerd17,
 };
 

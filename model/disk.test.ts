@@ -30,10 +30,18 @@ describe("an exit on a full disk", () => {
     expect(r.world.disk.free).toEqual({ root: 1, cri: null });
   });
 
-  it("long-term, shared: a bolt commit needs a 4 KiB page: four 1 KiB blocks do not fit in the one freed, one 4 KiB block does", () => {
-    const longTerm = on("shared", "long-term/99748");
-    expect(container(exitOnFullDisk, longTerm, "A")?.state).toBe("CONTAINER_RUNNING");
-    expect(container(exitOnFullDisk, { ...longTerm, disk: { layout: "shared", blockBytes: 4096 } }, "A")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 2 });
+  it("long-term, shared: the record update takes the block the task delete freed, as on long-term's daemon: EXITED 2", () => {
+    expect(container(exitOnFullDisk, on("shared", "long-term/99748"), "A")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 2 });
+  });
+
+  it("long-term: a record update with no block freed fails on a full disk (a start that failed before its task existed)", () => {
+    const startOnFullDisk: Event[] = [
+      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+      { type: "disk.fill" },
+      { type: "cri.startContainer", id: "A" },
+    ];
+    for (const layout of ["split", "shared"] as const) expect(container(startOnFullDisk, on(layout, "long-term/99748"), "A")?.state).toBe("CONTAINER_CREATED");
   });
 });
 

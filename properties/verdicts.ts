@@ -126,7 +126,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
     "no-state-regression": transactional,
-    "exit-code-preserved": exitCodeLostAtSecondRestart("the metadata record cannot be updated on a full disk (a bolt update fails like the checkpoint write)"),
+    "exit-code-preserved": exitCodeLostAtSecondRestart("the record update finds no free block for its bolt commit (a nearly full disk that the task delete did not free a block on; on a full one the freed work dir block takes it, as on long-term's daemon)"),
     converges: {
       "pre-99748": violated(20, slowCallsLiveness),
       "99748": violated(20, slowCallsLiveness),
