@@ -13,7 +13,8 @@ import {
   layoutDifferences,
   legend,
   sharedReview,
-  violations,
+  splitTwin,
+  distinctViolations,
   type Cell,
   type ConfigResults,
   type Results,
@@ -40,15 +41,18 @@ function scriptValue(value: unknown): string {
 
 const anchor = (config: ConfigResults, cell: Cell) => `${counterexampleName(config.config, cell.property)}${config.disk ? `-${config.disk}` : ""}`;
 
-function matrixCell(config: ConfigResults, cell: Cell): string {
+/** Where a violated cell's diagram is: its own section, or its split twin's (splitTwin). */
+type Target = (config: ConfigResults, cell: Cell) => string;
+
+function matrixCell(config: ConfigResults, cell: Cell, target: Target): string {
   const differs = cell.verdict !== cell.expected ? " differs" : "";
   const label = escapeHtml(cellLabel(cell));
-  return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${anchor(config, cell)}">${label}</a>` : label}</td>`;
+  return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${target(config, cell)}">${label}</a>` : label}</td>`;
 }
 
-function matrix(results: Results, id = "matrix"): string {
+function matrix(results: Results, target: Target, id = "matrix"): string {
   const head = properties.map((p) => `<th>${escapeHtml(p)}</th>`).join("");
-  const rows = results.configs.map((c) => `<tr><th scope="row">${escapeHtml(c.config)}</th>${c.cells.map((cell) => matrixCell(c, cell)).join("")}</tr>`);
+  const rows = results.configs.map((c) => `<tr><th scope="row">${escapeHtml(c.config)}</th>${c.cells.map((cell) => matrixCell(c, cell, target)).join("")}</tr>`);
   return `<table id="${id}"><thead><tr><th>configuration</th>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
 <p class="legend">${escapeHtml(legend)}. Click a violation for its diagram.</p>`;
 }
@@ -205,7 +209,7 @@ for (const host of document.querySelectorAll("[data-diagram]")) observer.observe
 requestIdleCallback(loadMermaid);`;
 
 /** The shared disk layout's matrix and the cells it judges differently from the split layout. */
-function sharedSection(results: Results): string {
+function sharedSection(results: Results, target: Target): string {
   const shared = sharedReview(results);
   if (!shared) return "";
   const differing = layoutDifferences(results);
@@ -216,14 +220,18 @@ function sharedSection(results: Results): string {
           .map((g) => `<li><b>${escapeHtml(g.property)}</b> on ${escapeHtml(g.configs.join(", "))}: ${escapeHtml(g.text)}</li>`)
           .join("")}</ul></div>`;
   return `<h2>The shared disk layout</h2>
-<p>The same review with containerd's whole root on one filesystem, as in production (<code>--disk shared</code>): a task delete or a status file's rename frees blocks that a later write takes. The matrix above is the split layout (the CRI plugin's directory on its own filesystem, as the conformance harness runs it). The ${shared.knownTraces.length} known traces, then ${shared.runs} random scenarios per cell, including restarts whose container loads run in parallel.</p>
-${matrix(shared, "matrix-shared")}
+<p>The same review with containerd's whole root on one filesystem, as in production (<code>--disk shared</code>): a task delete or a status file's rename frees blocks that a later write takes. The matrix above is the split layout (the CRI plugin's directory on its own filesystem, as the conformance harness runs it). The ${shared.knownTraces.length} known traces, then ${shared.runs} random scenarios per cell, including restarts whose container loads run in parallel. A violation with the same trace as on the split layout links to that one's diagram.</p>
+${matrix(shared, target, "matrix-shared")}
 <h3>Where the layouts differ</h3>
 ${list}`;
 }
 
 export function renderHtml(results: Results, inputs: HtmlInputs): string {
-  const found = violations(results);
+  const found = distinctViolations(results);
+  const target: Target = (config, cell) => {
+    const twin = cell.counterexample ? splitTwin(results, { config, cell, counterexample: cell.counterexample }) : null;
+    return twin ? anchor(twin.config, twin.cell) : anchor(config, cell);
+  };
   const sections = found.map((v, i) => violationSection(v, i, inputs));
   return `<!doctype html>
 <html lang="en">
@@ -236,11 +244,11 @@ export function renderHtml(results: Results, inputs: HtmlInputs): string {
 <h1>restart-sim design review</h1>
 <p>Every configuration (containerd variant / kubelet variant) against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.</p>
 <h2>Verdicts</h2>
-${matrix(results)}
+${matrix(results, target)}
 ${differencesBox(results)}
 <h2>What goes wrong with each containerd variant</h2>
 ${findingsList(inputs.findings)}
-${sharedSection(results)}
+${sharedSection(results, target)}
 <h2>Violations (${found.length})</h2>
 <p>Each diagram is a shortest trace: one lane per part, one block per event, successful checkpoint writes left out. Yellow bands are what the real containerd logs; the red band is the event at which the property breaks.</p>
 ${sections.join("\n")}

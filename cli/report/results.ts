@@ -146,6 +146,24 @@ export function violations(results: Results): Violation[] {
   return allCells(results).flatMap((l) => (l.cell.counterexample ? [{ ...l, counterexample: l.cell.counterexample }] : []));
 }
 
+/**
+ * The split layout's violation of the same cell, when the shared layout's has the very same
+ * counterexample (a known trace, mostly): a page shows it once.
+ */
+export function splitTwin(results: Results, v: Violation): Violation | null {
+  if (!v.config.disk) return null;
+  const row = results.configs.find((c) => c.config === v.config.config);
+  const cell = row?.cells.find((c) => c.property === v.cell.property);
+  const c = cell?.counterexample;
+  if (!row || !cell || !c || c.event !== v.counterexample.event || JSON.stringify(c.events) !== JSON.stringify(v.counterexample.events)) return null;
+  return { config: row, cell, counterexample: c };
+}
+
+/** Every violation of both matrices but those the split matrix already shows. */
+export function distinctViolations(results: Results): Violation[] {
+  return violations(results).filter((v) => splitTwin(results, v) === null);
+}
+
 /** What a differing cell means, in one sentence. */
 export function describeDifference({ cell }: Located): string {
   const found = cell.verdict === "violated" ? `violated: ${cell.counterexample?.message}` : `held after ${cell.runs} scenarios`;
