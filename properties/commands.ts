@@ -93,7 +93,9 @@ export const commandCatalogue = {
     fragments: [{ weight: 2, arbitrary: fc.constant({}) }],
     alphabet: { once: [{}] },
   }),
-  // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1.
+  // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1. On the
+  // shared layout N free blocks (model/disk.ts): a sandbox takes 13 at 1 KiB, a create 9, a
+  // start 1 (its status write's rename gives one back), an exit gives one back (its task delete).
   "disk.room": generated("disk.room", {
     resolve: asIs("disk.room"),
     fragments: [{ weight: 1, arbitrary: fc.integer({ min: 0, max: 10 }).map((writes) => ({ writes })) }],
