@@ -1,7 +1,8 @@
 // restart-sim conformance [TRACE...] [--json]: each trace on the real containerd (1.6, 1.7 or
 // both) and on the model, compared field by field. Traces with events the real daemon cannot run (kubelet,
-// pods, a partly full disk) are skipped with a message. Before the first trace, what runs
-// killed earlier left on the host is removed (stale-runs.ts); Ctrl-C cleans up (interrupt.ts).
+// pods, a partly full disk) are skipped with a message. One run at a time on the host
+// (host-lock.ts); before the first trace, what runs killed earlier left on the host is
+// removed (stale-runs.ts); Ctrl-C cleans up (interrupt.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -14,6 +15,7 @@ import { runTraceDetailed, unsupportedEvents } from "../../conformance/run-trace
 import { missingPrerequisites } from "../../conformance/preflight.ts";
 import { installSignalHandlers, untilInterruptHandled } from "../../conformance/interrupt.ts";
 import { cleanStaleRuns } from "../../conformance/stale-runs.ts";
+import { takeHostLock } from "../../conformance/host-lock.ts";
 import type { DiskLayout } from "../../conformance/environment.ts";
 import type { DiskKind } from "../../conformance/disk.ts";
 import { buildContainerd, type Built } from "../../conformance/build/build.ts";
@@ -90,9 +92,11 @@ export function registerConformance(program: Command): void {
       const missing = missingPrerequisites();
       if (missing) fail(`conformance: ${missing}`);
       installSignalHandlers();
+      const say = (line: string) => console.error(line);
+      // Held until this process exits: runs one at a time on the host (host-lock.ts).
+      await takeHostLock(say);
       await reportStaleRuns();
       const reports: TraceReport[] = [];
-      const say = (line: string) => console.error(line);
       // Each variant is built (or found in the cache), and 1.7 fetched, just before its traces run.
       const targetFor = async (release: Release, v: string | undefined): Promise<Target> =>
         release === "1.7"
