@@ -200,9 +200,7 @@ export class RealEnvironment {
     }
     await removeRun(this.record.data, step);
     runEnded(this);
-    // Mounts inside the namespace are not in the host's table: none is left once no process is in it.
-    const inNamespace = (this.namespace?.members() ?? []).map((p) => `pid ${p.pid} (${p.state} ${p.argv.join(" ")}) in the run's mount namespace ${this.namespace!.id}`);
-    return { ms: Date.now() - t0, leftovers: [...(await leftoversOf(this.record.data)), ...inNamespace], steps };
+    return { ms: Date.now() - t0, leftovers: await leftoversOf(this.record.data), steps };
   }
 
   private async killTasksWithoutCri(): Promise<void> {
