@@ -174,8 +174,8 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
 
 /**
  * Random scenarios behind every cell of the shared layout's matrix: fewer than the split
- * layout's, so that the review's second matrix costs about as much as the first (its
- * scenarios add parallel restarts, and more of them end in a full disk).
+ * layout's, so that the review's second matrix costs less than the first (its scenarios add
+ * parallel restarts on a full disk, and run slower); 1500 find the same verdicts.
  */
 export const sharedVerdictRuns = 400;
 
@@ -187,9 +187,11 @@ const startFailureFits = violated(
 /**
  * The cells whose verdict differs when containerd's whole root is one filesystem (--disk
  * shared), each with its own reason; every other cell is the split layout's, for its reason
- * (the 1500 scenarios per cell of the split table find no other difference). #7247 stays
- * reachable: when every container runs at the restart no task is deleted before the loads,
- * nothing frees a block, and every status rewrite fails as on the split layout.
+ * (1500 scenarios per cell find no other difference). #7247 stays reachable: when every
+ * container runs at the restart nothing frees a block before the loads and every status
+ * rewrite fails as on the split layout (traces/cri-7247.json); and when one exited while
+ * containerd was down, parallel loads let another load's status file take the block its task
+ * delete freed (traces/shared-7247-parallel-loads.json, with kubelet #99748).
  */
 export const sharedLayoutDifferences: { [V in ContainerdVariantName]?: Partial<Row> } = {
   baseline: { "exit-code-preserved": startFailureFits },
