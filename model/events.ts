@@ -157,7 +157,8 @@ export const eventCatalogue = {
       }),
     daemon: { runs: "SIGTERM to the daemon; shims live on" },
   }),
-  // `parallel` (added): recover()'s container loads run in waves of this many (cri/recover.ts).
+  // `parallel` (added): recover()'s container loads run in waves of this many (cri/recover.ts):
+  // 1 (the default) as containerd 1.6 loads them, more as 1.7 and later can (an errgroup).
   "containerd.start": entry({
     schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional(), parallel: z.number().int().min(1).optional() }),
     handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], parallel: e.parallel ?? 1 })),
@@ -208,7 +209,7 @@ export const eventCatalogue = {
   "storage.hang": entry({
     schema: z.strictObject({ type: z.literal("storage.hang") }),
     handle: (world, ctx) => changes(world, (w) => hangStorage(w, ctx)),
-    daemon: { cannot: "the harness has no storage that hangs on demand" },
+    daemon: { runs: "a build with the TEST-ONLY hooks (--variant) holds every create call inside NewContainer, before the rootfs snapshot (conformance/slow-calls.ts)" },
   }),
   // Added: the storage answers again: new calls go through; the calls already waiting finish
   // now ("finish", a slow call that returns late) or never return ("stuck", a stat blocked for
@@ -219,7 +220,7 @@ export const eventCatalogue = {
       changes(world, (w) => {
         for (const returned of resumeStorage(w, ctx, e.waiting ?? "finish")) callReturned(w, ctx, returned);
       }),
-    daemon: { cannot: "the harness has no storage that hangs on demand" },
+    daemon: { runs: "finish: the hold is lifted and the held calls go on with their contexts as they are now; stuck: the calls held now stay held until containerd stops" },
   }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).

@@ -77,7 +77,8 @@ export const commandCatalogue = {
   // Recovery loads in creation order: a trace's `order` is for reproducing a given race. Its
   // loads run one at a time, or (on the shared layout, where a task delete or a rename frees a
   // block the next temp status file can take) all with their temp files at once: the two ends
-  // of recover()'s errgroup; generators.ts also draws the orders between.
+  // of recover()'s errgroup (containerd 1.7 and later; 1.6 loads one at a time); generators.ts
+  // also draws the orders between.
   "containerd.start": generated("containerd.start", {
     resolve: asIs("containerd.start"),
     fragments: [{ weight: 1, arbitrary: fc.constant({}) }],

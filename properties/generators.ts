@@ -53,7 +53,7 @@ const windows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
 
 /**
  * On the shared layout a task delete and a status file's rename free blocks that the next
- * write can take, so recover()'s parallel loads (restart.go: errgroup) matter: a restart on a
+ * write can take, so recover()'s parallel loads (containerd 1.7 and later: an errgroup) matter: a restart on a
  * full disk with 2, 3 or every load holding its temp status file at once, and one where
  * exits while containerd is down leave stopped tasks whose deletes free blocks as the loads go.
  */

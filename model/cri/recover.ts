@@ -56,9 +56,11 @@ function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null 
     const reserved = reserve(w.cri.sandboxNames, record.name, record.id);
     if (!reserved.ok) return `failed to reserve sandbox name ${JSON.stringify(record.name)}: ${reserved.error}`;
   }
-  // Phase 4: containers are loaded in parallel (errgroup); the model takes the loads in
-  // `order`, then creation order, and each load's containerStore.Add + Reserve follows in that
-  // order. What the interleaving changes is space: a load deletes a created or stopped task
+  // Phase 4: containerd 1.6 loads the containers one at a time (pkg/cri/server/restart.go:
+  // recover, a plain loop in the order the metadata store lists them, by id); 1.7 and later
+  // load them in parallel (an errgroup since commit a5dfbfcf5, "cri: load sandboxes/containers/
+  // images in parallel"). The model takes the loads in `order`, then creation order, and each
+  // load's containerStore.Add + Reserve follows in that order. What the interleaving changes is space: a load deletes a created or stopped task
   // (freeing its work dir), writes its temp status file (taking a block), then renames it
   // (freeing the old file's block). The loads run in waves of `parallel`: in a wave every load
   // inspects and deletes its task, then every one writes its temp file (in order), then every
