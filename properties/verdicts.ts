@@ -190,8 +190,9 @@ const startFailureFits = violated(
  * (1500 scenarios per cell find no other difference). #7247 stays reachable: when every
  * container runs at the restart nothing frees a block before the loads and every status
  * rewrite fails as on the split layout (traces/cri-7247.json); and when one exited while
- * containerd was down, parallel loads let another load's status file take the block its task
- * delete freed (traces/shared-7247-parallel-loads.json, with kubelet #99748).
+ * containerd was down, parallel loads (containerd 1.7 and later) let another load's status
+ * file take the block its task delete freed (traces/shared-7247-parallel-loads.json, with
+ * kubelet #99748).
  */
 export const sharedLayoutDifferences: { [V in ContainerdVariantName]?: Partial<Row> } = {
   baseline: { "exit-code-preserved": startFailureFits },
