@@ -8,6 +8,7 @@ import { CriClient } from "./cri-client.ts";
 import { fatalError } from "./daemon-log.ts";
 import { exec, sleep } from "./exec.ts";
 import { pauseImage } from "./oci-image.ts";
+import { holdDirOf, holdDirVariable } from "./slow-calls.ts";
 
 export interface DaemonPaths {
   base: string;
@@ -143,7 +144,8 @@ export class ContainerdDaemon {
     const child = spawn(cmd.file, cmd.args, {
       detached: true,
       stdio: ["ignore", fd, fd],
-      env: binDir ? { ...process.env, PATH: `${binDir}:${process.env.PATH ?? ""}` } : process.env,
+      // The hold directory of the TEST-ONLY hooks (slow-calls.ts); a daemon without them ignores it.
+      env: { ...process.env, ...(binDir ? { PATH: `${binDir}:${process.env.PATH ?? ""}` } : {}), [holdDirVariable]: holdDirOf(this.paths.base) },
     });
     closeSync(fd);
     if (child.pid !== undefined) this.opts.onSpawn?.(child.pid);
