@@ -177,6 +177,18 @@ export class RealEnvironment {
     });
   }
 
+  /**
+   * disk.room: every filesystem full but for the given free blocks (disk-room.ts): the root's
+   * under "single"; the root's and the CRI dir's under "split-cri".
+   */
+  leaveFree(free: { root: number; cri: number }): Promise<void> {
+    return this.guarded(async () => {
+      const [root, cri] = this.disks;
+      await root!.leaveFree(free.root);
+      if (cri) await cri.leaveFree(free.cri);
+    });
+  }
+
   async freeDisks(): Promise<void> {
     for (const d of this.disks) await d.free();
   }
