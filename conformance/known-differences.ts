@@ -11,32 +11,12 @@ export interface KnownDifference {
   real: unknown;
 }
 
-/**
- * Debian trixie's containerd 1.7.24 (`--containerd 1.7`) where it does what 1.6.20 and the
- * model do not; upstream main does as 1.7 in both cases. Measured in every run of these traces.
- *
- * - A container whose process exited while nobody waited on it (containerd down, or the
- *   container hidden at recovery) loses its exit code at the next start: before the CRI plugin
- *   recovers, the task manager finds the shim's task with no pids, takes it for a shim leaked
- *   by a crash and deletes the task (1.7 runtime/v2/shim_load.go:loadShims, "cleaning leaked
- *   shim process", containerd#6860; main core/runtime/v2/shim_load.go:shouldCleanupShim), so
- *   the CRI plugin finds a RUNNING checkpoint without a task and records exit 255, reason
- *   Unknown (1.7 pkg/cri/server/restart.go:loadContainer). 1.6.20 keeps the stopped task, and
- *   recovery records the real code.
- * - StopContainer of an id the CRI store does not know succeeds: 1.7 and main treat it as
- *   already stopped (1.7 pkg/cri/server/container_stop.go:StopContainer, "The StopContainer RPC
- *   is idempotent"); 1.6.20 answers NOT_FOUND.
- */
-const containerd17 = {
-  "exit-while-down": [{ field: "containers[A].exitCode", model: 3, real: 255 }],
-  "hidden-exit-found-at-restart": [{ field: "containers[B].exitCode", model: 6, real: 255 }],
-  "stop-remove-invisible": [{ field: "calls[7].ok", model: false, real: true }],
-} satisfies Record<string, KnownDifference[]>;
-
-/** Keyed by daemon: the variant's name, with "@1.7" for containerd 1.7 (containerd-1.7.ts: daemonLabel). */
-const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  "baseline@1.7": containerd17,
-};
+// Keyed by daemon: the variant's name, with "@1.7" for containerd 1.7 (containerd-1.7.ts: daemonLabel).
+// Empty: containerd 1.7.24's three differences from 1.6.20 (exit-while-down and
+// hidden-exit-found-at-restart lose the exit code to the shim manager's leaked-shim cleanup,
+// stop-remove-invisible's StopContainer of an unknown id succeeds) are modelled as the "1.7"
+// release (model/releases.ts), which recorded.test.ts and conformance compare 1.7 with.
+const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {};
 
 export function knownDifferences(variant: string, trace: string): readonly KnownDifference[] {
   return known[variant]?.[trace] ?? [];

@@ -3,13 +3,14 @@
 // (root only): recorded/<variant>/<trace>.json, where baseline is the packaged daemon and
 // every other variant Debian's source with conformance/patches/<variant>.patch; and what
 // Debian trixie's containerd 1.7 did, by `--containerd 1.7`: recorded/<variant>/containerd-1.7/,
-// held to the same model, its differences listed in known-differences.ts. This keeps
+// held to the model on containerd release 1.7 (model/releases.ts). This keeps
 // the model honest in `npm test`, where no daemon can run; re-record after changing a trace.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Observation } from "../model/observation.ts";
 import { parseTrace } from "../model/trace.ts";
-import { configOrThrow } from "../model/config.ts";
+import { configOrThrow, onRelease } from "../model/config.ts";
+import { releaseOf } from "../model/releases.ts";
 import { containerdVariants } from "../model/variants/containerd.ts";
 import { replay } from "../properties/replay.ts";
 import { compareObservations } from "./compare.ts";
@@ -37,12 +38,12 @@ describe("model vs recorded real-daemon observations", () => {
     expect(on("1.7")).toEqual(on("1.6"));
   });
 
-  it.each(recorded)("$daemon: $file: every field agrees, is a documented nondeterminism or a listed finding", ({ variant, daemon, path, file }) => {
+  it.each(recorded)("$daemon: $file: every field agrees, is a documented nondeterminism or a listed finding", ({ release, variant, daemon, path, file }) => {
     const real = JSON.parse(readFileSync(new URL(path, dir), "utf8")) as Observation;
     const parsed = parseTrace(readFileSync(new URL(`../traces/${file}`, import.meta.url), "utf8"));
     if (!parsed.ok) throw new Error(parsed.error);
     // The kubelet half does not matter: these traces have no kubelet events.
-    const model = replay(parsed.trace.events, configOrThrow(`${variant}/99748`), { log: false }).observation;
+    const model = replay(parsed.trace.events, onRelease(configOrThrow(`${variant}/99748`), releaseOf(release)), { log: false }).observation;
     const { unexpected, stale } = judge(daemon, file.replace(/\.json$/, ""), compareObservations(model, real));
     expect(unexpected).toEqual([]);
     expect(stale).toEqual([]);

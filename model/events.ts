@@ -20,6 +20,7 @@ import { garbageCollect } from "./kubelet/gc.ts";
 import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
 import { callDeadline } from "./kubelet/remote-runtime.ts";
 import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
+import { releaseNames } from "./releases.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
 const attempt = z.number().int().min(0);
@@ -158,10 +159,11 @@ export const eventCatalogue = {
     daemon: { runs: "SIGTERM to the daemon; shims live on" },
   }),
   // `parallel` (added): recover()'s container loads run in waves of this many (cri/recover.ts):
-  // 1 (the default) as containerd 1.6 loads them, more as 1.7 and later can (an errgroup).
+  // without it as the configuration's release loads them (1.6: one at a time; 1.7 and later:
+  // all at once, an errgroup; model/releases.ts), 1 or more as a schedule of 1.7's errgroup.
   "containerd.start": entry({
     schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional(), parallel: z.number().int().min(1).optional() }),
-    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], parallel: e.parallel ?? 1 })),
+    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], ...(e.parallel === undefined ? {} : { parallel: e.parallel }) })),
     daemon: { runs: "the daemon starts on the same root and state" },
   }),
   // `fs` (added): only the filesystem that holds containerd's root ("root") or the CRI
@@ -258,5 +260,7 @@ export const traceSchema = z.strictObject({
   config: z.string().optional(),
   /** The disk layout the trace was written for (disk.ts); --disk wins over it. */
   disk: z.enum(diskLayouts).optional(),
+  /** The containerd release the trace was written for (releases.ts); --containerd wins over it. */
+  containerd: z.enum(releaseNames).optional(),
   events: z.array(z.unknown()),
 });

@@ -5,7 +5,7 @@ import type { World, ContainerRecord } from "../world.ts";
 import { emptyCri, now } from "../world.ts";
 import { reserve } from "../registrar.ts";
 import { removeContainerRootDir, type Later } from "../disk.ts";
-import { deleteTask, lookupTask } from "../shim.ts";
+import { deleteTask, loadShims, lookupTask } from "../shim.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { loadContainerStatus, type Recovered } from "./load-container.ts";
 import { storeStatusAtRecovery, storedStatus } from "./status-store.ts";
@@ -24,8 +24,8 @@ export function stopContainerd(w: World, ctx: Ctx): void {
 export interface Loads {
   /** Container ids loaded first, in this order; every other one follows in creation order. */
   order: readonly string[];
-  /** Loads run in waves of this many (1: one load at a time). */
-  parallel: number;
+  /** Loads run in waves of this many (1: one load at a time); unset: as the release loads them. */
+  parallel?: number;
 }
 
 /** containerd starts: service.go:Run -> recover(). */
@@ -34,6 +34,7 @@ export function startContainerd(w: World, ctx: Ctx, loads: Loads): void {
     say(ctx, "cri", "containerd is already running");
     return;
   }
+  loadShims(w, ctx);
   w.cri = emptyCri("up");
   const error = recover(w, ctx, loads);
   if (error === null) {
@@ -46,7 +47,7 @@ export function startContainerd(w: World, ctx: Ctx, loads: Loads): void {
 }
 
 /** restart.go:recover. Returns the error that makes it fail, or null. */
-function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null {
+function recover(w: World, ctx: Ctx, { order, parallel: named }: Loads): string | null {
   // Phase 1: sandboxes first (podsandbox/recover.go:RecoverContainer), names reserved.
   for (const record of byCreation(Object.values(w.metadata.sandboxes))) {
     const task = lookupTask(w, record.id);
@@ -71,6 +72,9 @@ function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null 
   // load at a time in that order gives the same frees, later).
   const loaded: ContainerRecord[] = [];
   const records = loadOrder(w, order);
+  // Without a trace's `parallel`: one at a time on 1.6.20, one wave of every load on 1.7 (the
+  // errgroup starts a goroutine per container at once; 1.7 pkg/cri/server/restart.go:recover).
+  const parallel = named ?? (ctx.config.release.defaultLoads === "all-at-once" ? Math.max(1, records.length) : 1);
   for (let first = 0; first < records.length; first += parallel) {
     const wave = records.slice(first, first + parallel);
     const writes = wave.map((record) => beginLoad(w, ctx, record));
