@@ -3,7 +3,7 @@
 // that differ from the expected table.
 import { properties } from "../../properties/invariants.ts";
 import type { VariantFindings } from "./findings.ts";
-import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, type LayoutDifference, type Results } from "./results.ts";
+import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, releaseDifferences, type LayoutDifference, type Results } from "./results.ts";
 
 export function formatMatrix(results: Results): string {
   const headers = properties.map((p) => p.split(/(?<=-)/));
@@ -60,6 +60,16 @@ export function groupLayoutDifferences(differing: readonly LayoutDifference[]): 
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/** The cells the table judges differently on the review's release than on 1.6, with why. */
+export function formatReleaseDifferences(results: Results): string {
+  const differing = releaseDifferences(results);
+  if (differing.length === 0) return `Every cell has the same expected verdict on containerd ${results.containerd} as on 1.6.`;
+  return [
+    `${differing.length} cell(s) differ on containerd ${results.containerd} from 1.6 (properties/verdicts.ts):`,
+    ...differing.map((d) => `  ${configLabel(d.config)} ${d.cell.property}: 1.6 ${d.on16}, ${results.containerd} ${d.cell.expected} (found ${d.cell.verdict}): ${d.cell.why}`),
+  ].join("\n");
 }
 
 export function formatLayoutDifferences(results: Results): string {
