@@ -25,6 +25,8 @@ describe("restart-sim conformance --containerd --variant", () => {
   it.each([
     [["--containerd", "1.7", "--variant", "long-term"], /^restart-sim: --variant long-term: not ported to containerd 1\.7 \(no conformance\/patches\/1\.7\/ patch\); ported: baseline, .*short-term/],
     [["--containerd", "all", "--variant", "long-term"], /^restart-sim: --variant long-term: not ported to containerd 1\.7/],
+    [["--containerd", "1.7", "--variant", "short-term,long-term"], /^restart-sim: --variant long-term: not ported to containerd 1\.7/],
+    [["--containerd", "1.7", "--variant", "short-term,nope"], /^restart-sim: --variant: expected one of .* or all, got "nope"$/],
     [["--containerd", "1.7", "--variant", "nope"], /^restart-sim: --variant: expected one of .* or all, got "nope"$/],
     [["--containerd", "1.8"], /^restart-sim: --containerd: expected 1\.6, 1\.7 or all, got "1\.8"$/],
   ])("refuses %j with exit 2 and one line naming it", async (args, line) => {

@@ -68,7 +68,7 @@ export function registerConformance(program: Command): void {
     .option("--config <config>", "model configuration to compare with (the kubelet half does not matter here); default baseline/99748, or the --variant's")
     .option("--fs <kind>", "small filesystem: ext4-loop (default) or tmpfs")
     .option(diskOption[0], `${diskOption[1]}: split puts the CRI plugin's dir on a filesystem of its own inside the root, shared one filesystem for the whole root`)
-    .option("--variant <name>", `containerd built from Debian's source with this variant's patch (1.6.20: conformance/patches/; 1.7.24, in a trixie chroot: conformance/patches/1.7/), compared with the model under that variant: ${variantNames().join(", ")}, or all (on 1.7: every variant ported)`)
+    .option("--variant <name>", `containerd built from Debian's source with this variant's patch (1.6.20: conformance/patches/; 1.7.24, in a trixie chroot: conformance/patches/1.7/), compared with the model under that variant: ${variantNames().join(", ")}, several in the order given (NAME,NAME), or all (on 1.7: every variant ported)`)
     .option("--containerd <version>", "the real daemon: 1.6 (default; Debian bookworm's, installed), 1.7 (Debian trixie's 1.7.24, fetched once into /var/cache/restart-sim/containerd-1.7, nothing installed) or all; each is compared with the model on its release (model/releases.ts)")
     .option("--record <dir>", "also write each real observation to <dir>/<containerd variant>/<trace>.json, containerd 1.7's to <dir>/<variant>/containerd-1.7/<trace>.json, the shared layout's one dir further down, <...>/shared/<trace>.json (conformance/recorded/ is checked by npm test)")
     .option("--json", "print the comparisons as JSON")
@@ -79,13 +79,13 @@ export function registerConformance(program: Command): void {
       if (wanted !== "all" && !(releases as readonly string[]).includes(wanted)) fail(`--containerd: expected 1.6, 1.7 or all, got ${JSON.stringify(wanted)}`);
       const onReleases: Release[] = wanted === "all" ? [...releases] : [wanted as Release];
       const config = resolveConfig(opts.config);
-      const variants = opts.variant === undefined ? [] : opts.variant === "all" ? variantNames() : [opts.variant];
+      const variants = opts.variant === undefined ? [] : opts.variant === "all" ? variantNames() : opts.variant.split(",");
       const unknown = variants.find((v) => !variantNames().includes(v));
       if (unknown !== undefined) fail(`--variant: expected one of ${variantNames().join(", ")} or all, got ${JSON.stringify(unknown)}`);
       // On 1.7, the variants whose patches are ported (conformance/patches/1.7/); naming one that is not is bad input.
       const ported = variants.filter(isPorted);
       if (onReleases.includes("1.7") && opts.variant !== "all" && ported.length < variants.length) {
-        fail(`--variant ${opts.variant}: not ported to containerd 1.7 (no conformance/patches/1.7/ patch); ported: ${variantNames().filter(isPorted).join(", ")}`);
+        fail(`--variant ${variants.find((v) => !ported.includes(v))}: not ported to containerd 1.7 (no conformance/patches/1.7/ patch); ported: ${variantNames().filter(isPorted).join(", ")}`);
       }
       if (onReleases.includes("1.7") && opts.variant === "all") {
         for (const v of variants.filter((x) => !ported.includes(x))) console.error(`skip ${v} on containerd 1.7: not ported (no conformance/patches/1.7/ patch)`);
