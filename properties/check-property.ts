@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import type { Property } from "./invariants.ts";
-import { scenarioArbitrary } from "./generators.ts";
+import { scenariosOn } from "./generators.ts";
 import { runScenario, type ScenarioRun } from "./run-scenario.ts";
 import { minimizeCounterexample } from "./minimize.ts";
 import type { Scenario } from "./scenario.ts";
@@ -64,7 +64,7 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
     const scenario: Scenario = { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
     if (!holds(scenario)) found.push(toCounterexample(cache.config, cache.run(scenario), property, null, null, example.name));
   }
-  const details = fc.check(fc.property(scenarioArbitrary, counted), {
+  const details = fc.check(fc.property(scenariosOn(cache.config.disk.layout), counted), {
     numRuns: options.runs,
     seed: options.seed,
     ...(options.path === undefined ? {} : { path: options.path }),

@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { containerdVariants } from "../model/variants/containerd.ts";
 import { kubeletVariants } from "../model/variants/kubelet.ts";
 import { properties } from "./invariants.ts";
-import { expectedCell, expectedVerdicts } from "./verdicts.ts";
+import { diskLayouts } from "../model/disk.ts";
+import { releaseNames, type ContainerdReleaseName } from "../model/releases.ts";
+import { expectedCell, expectedVerdicts, releaseDifferences, sharedLayoutDifferences } from "./verdicts.ts";
 
 const containerdNames = containerdVariants.map((v) => v.name);
 const kubeletNames = kubeletVariants.map((v) => v.name);
@@ -28,6 +30,70 @@ describe("the verdict table", () => {
         const { verdict, why } = expectedCell(containerd, kubelet, property);
         expect(["holds", "violated"], `${containerd}/${kubelet} ${property}`).toContain(verdict);
         expect(why, `${containerd}/${kubelet} ${property}`).not.toBe("");
+      }
+    }
+  });
+});
+
+describe("the shared layout's cells", () => {
+  const listed = Object.entries(sharedLayoutDifferences).flatMap(([containerd, row]) =>
+    Object.keys(row ?? {}).map((property) => [containerd as (typeof containerdNames)[number], property as (typeof properties)[number]] as const),
+  );
+
+  // In its verdict, or only in its reason: the split layout's exit-code-preserved is violated
+  // too since failures inside a call (a failing shim), the shared layout's through a shorter
+  // route that needs none.
+  it("are listed only where they differ from the split layout's in verdict or reason, each with its reason", () => {
+    expect(listed.length).toBeGreaterThan(0);
+    for (const [containerd, property] of listed) {
+      for (const kubelet of kubeletNames) {
+        const shared = expectedCell(containerd, kubelet, property, "shared");
+        expect(shared, `${containerd}/${kubelet} ${property}`).not.toEqual(expectedCell(containerd, kubelet, property));
+        expect(shared.why).not.toBe("");
+      }
+    }
+  });
+
+  it("are the split layout's everywhere else", () => {
+    for (const containerd of containerdNames) {
+      for (const property of properties) {
+        if (listed.some(([c, p]) => c === containerd && p === property)) continue;
+        for (const kubelet of kubeletNames) expect(expectedCell(containerd, kubelet, property, "shared")).toEqual(expectedCell(containerd, kubelet, property));
+      }
+    }
+  });
+});
+
+describe("a release's cells", () => {
+  const listed = (Object.entries(releaseDifferences) as [ContainerdReleaseName, NonNullable<(typeof releaseDifferences)[ContainerdReleaseName]>][]).flatMap(([release, layouts]) =>
+    diskLayouts.flatMap((disk) =>
+      Object.entries(layouts[disk]).flatMap(([containerd, row]) =>
+        Object.keys(row ?? {}).map((property) => [release, disk, containerd as (typeof containerdNames)[number], property as (typeof properties)[number]] as const),
+      ),
+    ),
+  );
+
+  it("are listed for a release other than 1.6, each differing from 1.6's cell in its verdict or its reason", () => {
+    expect(listed.length).toBeGreaterThan(0);
+    expect(releaseDifferences["1.6"]).toBeUndefined();
+    for (const [release, disk, containerd, property] of listed) {
+      for (const kubelet of kubeletNames) {
+        const on = expectedCell(containerd, kubelet, property, disk, release);
+        expect(on, `${release} ${disk} ${containerd}/${kubelet} ${property}`).not.toEqual(expectedCell(containerd, kubelet, property, disk));
+        expect(on.why).not.toBe("");
+      }
+    }
+  });
+
+  it("are 1.6's everywhere else", () => {
+    for (const release of releaseNames) {
+      for (const disk of diskLayouts) {
+        for (const containerd of containerdNames) {
+          for (const property of properties) {
+            if (listed.some(([r, d, c, p]) => r === release && d === disk && c === containerd && p === property)) continue;
+            for (const kubelet of kubeletNames) expect(expectedCell(containerd, kubelet, property, disk, release)).toEqual(expectedCell(containerd, kubelet, property, disk));
+          }
+        }
       }
     }
   });

@@ -1,12 +1,18 @@
 // One job of the design review: every property of design.md on one configuration. The
 // properties share one ScenarioCache, so each random scenario runs once per configuration.
 import type { Event } from "../../model/events.ts";
-import { configOrThrow } from "../../model/config.ts";
+import { configOrThrow, onDisk, onRelease } from "../../model/config.ts";
+import type { DiskLayout } from "../../model/disk.ts";
+import { releaseOf, type ContainerdReleaseName } from "../../model/releases.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { ScenarioCache, checkProperty, type CellVerdict } from "../../properties/check-property.ts";
 
 export interface ConfigJob {
   config: string;
+  /** Default split. */
+  disk?: DiskLayout;
+  /** Default 1.6. */
+  containerd?: ContainerdReleaseName;
   runs: number;
   seed: number;
   /** Known traces, run first as fast-check examples. */
@@ -27,7 +33,7 @@ export interface JobProgress {
 }
 
 export function checkConfig(job: ConfigJob, onProgress?: (progress: JobProgress) => void): ConfigVerdicts {
-  const cache = new ScenarioCache(configOrThrow(job.config));
+  const cache = new ScenarioCache(onRelease(onDisk(configOrThrow(job.config), job.disk ?? "split"), releaseOf(job.containerd)));
   const verdicts = properties.map((property, index) =>
     checkProperty(cache, property, {
       runs: job.runs,

@@ -4,7 +4,21 @@
 import { properties } from "../../properties/invariants.ts";
 import { describeEvent } from "../timeline.ts";
 import type { VariantFindings } from "./findings.ts";
-import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Results, type Violation } from "./results.ts";
+import {
+  cellLabel,
+  configLabel,
+  describeDifference,
+  differences,
+  expectationSentence,
+  layoutDifferences,
+  legend,
+  releaseDifferences,
+  sharedReview,
+  violations,
+  type Results,
+  type Violation,
+} from "./results.ts";
+import { groupLayoutDifferences } from "./terminal.ts";
 
 /**
  * Free text in markdown: characters that would start emphasis, a link, HTML or a table cell
@@ -46,7 +60,7 @@ function findingsList(findings: VariantFindings[]): string[] {
  */
 function violationSection(v: Violation, command: string, shown: Map<string, string>): string[] {
   const c = v.counterexample;
-  const title = `${v.config.config} · ${v.cell.property}`;
+  const title = `${configLabel(v.config)} · ${v.cell.property}`;
   const key = JSON.stringify([c.event, c.events]);
   const earlier = shown.get(key);
   if (earlier === undefined) shown.set(key, title);
@@ -67,6 +81,43 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
   ];
 }
 
+/** The shared disk layout's matrix and the cells it judges differently from the split layout. */
+function sharedSection(results: Results): string[] {
+  const shared = sharedReview(results);
+  if (!shared) return [];
+  const differing = layoutDifferences(results);
+  return [
+    "## The shared disk layout",
+    "",
+    `The same review with containerd's whole root on one filesystem, as in production (${code("--disk shared")}): a task delete or a status file's rename frees blocks that a later write takes. The matrix above is the split layout (the CRI plugin's directory on its own filesystem, as the conformance harness runs it). The ${shared.knownTraces.length} known traces, then ${shared.runs} random scenarios per cell, including restarts whose container loads run in parallel.`,
+    "",
+    ...matrix(shared),
+    "",
+    differing.length === 0
+      ? "Every cell has the same verdict on both layouts."
+      : [
+          `**${differing.length} cell(s) differ between the layouts:**`,
+          "",
+          ...groupLayoutDifferences(differing).map((g) => `- ${g.property} on ${g.configs.map(code).join(", ")}: ${escapeMarkdown(g.text)}`),
+        ].join("\n"),
+    "",
+  ];
+}
+
+/** On a release other than 1.6: which cells the table judges differently there, and why. */
+function releaseSection(results: Results): string[] {
+  if (!results.containerd) return [];
+  const differing = releaseDifferences(results);
+  return [
+    `## On containerd ${results.containerd}`,
+    "",
+    `This review ran on containerd ${results.containerd} (${code(`--containerd ${results.containerd}`)}, model/releases.ts). ${differing.length} cell(s) of the table differ from 1.6:`,
+    "",
+    ...differing.map((d) => `- ${configLabel(d.config)} ${d.cell.property}: 1.6 ${d.on16}, ${results.containerd} ${d.cell.expected} (found ${d.cell.verdict}): ${escapeMarkdown(d.cell.why)}`),
+    "",
+  ];
+}
+
 export function renderMarkdown(results: Results, findings: VariantFindings[], command: (v: Violation) => string): string {
   const differing = differences(results);
   const found = violations(results);
@@ -76,18 +127,20 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
     "",
     `Every configuration against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.`,
     "",
+    ...releaseSection(results),
     "## Verdicts",
     "",
     ...matrix(results),
     "",
     differing.length === 0
       ? "Every cell matches the expected table (properties/verdicts.ts)."
-      : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${d.config.config} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
+      : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${configLabel(d.config)} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
     "",
     "## What goes wrong with each containerd variant",
     "",
     ...findingsList(findings),
     "",
+    ...sharedSection(results),
     `## Violations (${found.length})`,
     "",
     ...found.flatMap((v) => violationSection(v, command(v), shown)),

@@ -9,12 +9,26 @@ import { configOrThrow } from "../../model/config.ts";
 import { replay } from "../../properties/replay.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { loadTrace } from "../load-trace.ts";
+import { traceConfig } from "../../properties/trace-files.ts";
 import { checkConfig, type ConfigJob } from "./check-config.ts";
 import { breakingBand, mermaidText, sequenceDiagram, wrapText } from "./diagram.ts";
 import { variantFindings } from "./findings.ts";
 import { code, escapeMarkdown, renderMarkdown } from "./markdown.ts";
 import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
-import { buildResults, resultsJson, violations, type Cell, type ConfigResults, type Results, type Verdict } from "./results.ts";
+import {
+  buildResults,
+  differences,
+  distinctViolations,
+  layoutDifferences,
+  releaseDifferences,
+  resultsJson,
+  splitTwin,
+  violations,
+  type Cell,
+  type ConfigResults,
+  type Results,
+  type Verdict,
+} from "./results.ts";
 import { writeReport } from "./write-report.ts";
 
 const issue7247 = loadTrace(new URL("../../traces/issue-7247.json", import.meta.url).pathname);
@@ -181,8 +195,75 @@ describe("results of the real model", () => {
     expect(safety.length).toBeGreaterThan(0);
     for (const v of safety) {
       const trace = loadTrace(join(out, v.counterexample.file));
-      const found = replay(trace.events, configOrThrow(trace.config ?? "")).observation.violations;
+      const found = replay(trace.events, traceConfig(trace)).observation.violations;
       expect(found).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
+    }
+  });
+});
+
+describe("results on both disk layouts", () => {
+  const startFailure = loadTrace(new URL("../../traces/shared-start-failure-fits.json", import.meta.url).pathname);
+  const startErrorRewritten = loadTrace(new URL("../../traces/start-error-code-rewritten.json", import.meta.url).pathname);
+  const crashedStart = loadTrace(new URL("../../traces/issue-11504-start-crash-created.json", import.meta.url).pathname);
+  const examples = [issue7247, startFailure, startErrorRewritten, crashedStart].map((t) => ({ name: t.name, events: t.events }));
+  const job = (config: string, disk: "split" | "shared"): ConfigJob => ({ config, disk, runs: 20, seed: 7247, examples });
+  const configs = ["baseline/99748", "short-term/99748"];
+  const split = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "split"))));
+  const shared = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "shared"))), "shared");
+  const results: Results = { ...split, shared: { runs: shared.runs, knownTraces: shared.knownTraces, configs: shared.configs } };
+
+  it("says which cells the layouts judge differently, and judges the shared cells by the shared table", () => {
+    expect(layoutDifferences(results).map((d) => [d.config, d.property, d.split.verdict, d.shared.verdict])).toContainEqual(["short-term/99748", "no-state-regression", "violated", "holds"]);
+    expect(differences(results).filter((d) => d.cell.property === "exit-code-preserved" || d.cell.property === "no-state-regression")).toEqual([]);
+  });
+
+  it("shows a shared violation with the split one's very trace once, and writes every shared one as a trace that replays on the shared layout", () => {
+    const all = violations(results);
+    const twins = all.filter((v) => splitTwin(results, v) !== null);
+    expect(twins.length).toBeGreaterThan(0);
+    expect(distinctViolations(results)).toHaveLength(all.length - twins.length);
+    const out = mkdtempSync(join(tmpdir(), "restart-sim-report-"));
+    writeReport(out, results, variantFindings(results));
+    const onShared = all.filter((v) => v.config.disk === "shared" && v.cell.property !== "converges");
+    expect(onShared.map((v) => v.counterexample.file)).toContain("traces/baseline-99748-exit-code-preserved-shared.json");
+    for (const v of onShared) {
+      const trace = loadTrace(join(out, v.counterexample.file));
+      expect(trace.disk).toBe("shared");
+      expect(replay(trace.events, traceConfig(trace)).observation.violations).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
+    }
+  });
+});
+
+describe("results on containerd 1.7", () => {
+  const exitWhileDown = loadTrace(new URL("../../traces/exit-code-lost-at-second-restart.json", import.meta.url).pathname);
+  const crashedStart = loadTrace(new URL("../../traces/issue-11504-start-crash-created.json", import.meta.url).pathname);
+  // #7247 with kubelet #99748 (baseline/99748's recovery-succeeds and names-unique), which 20 random runs need not find.
+  const createCrash = loadTrace(new URL("../../traces/issue-7247-create-crash.json", import.meta.url).pathname);
+  const examples = [issue7247, exitWhileDown, crashedStart, createCrash].map((t) => ({ name: t.name, events: t.events }));
+  const job = (config: string): ConfigJob => ({ config, containerd: "1.7", runs: 20, seed: 7247, examples });
+  const results = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("short-term/99748")), checkConfig(job("baseline/99748"))], "split", "1.7");
+
+  it("names the release in results.json, and judges every cell by 1.7's table: short-term's exit code is lost before it is reported, baseline's StartError is never overwritten", () => {
+    expect(results.containerd).toBe("1.7");
+    expect(buildResults(7247, 20, [], [checkConfig({ ...job("baseline/99748"), containerd: "1.6" })])).not.toHaveProperty("containerd");
+    expect(differences(results)).toEqual([]);
+    expect(releaseDifferences(results).map((d) => [d.config.config, d.cell.property, d.on16, d.cell.expected, d.cell.verdict])).toEqual([
+      ["short-term/99748", "exit-code-preserved", "violated", "holds", "holds"],
+      ["baseline/99748", "exit-code-preserved", "violated", "holds", "holds"],
+    ]);
+    expect(renderMarkdown(results, variantFindings(results), () => "")).toContain("## On containerd 1.7");
+  });
+
+  it("writes each counterexample as a trace that says it is for 1.7 and replays there", () => {
+    const out = mkdtempSync(join(tmpdir(), "restart-sim-report-"));
+    writeReport(out, results, variantFindings(results));
+    const safety = violations(results).filter((v) => v.cell.property !== "converges");
+    expect(safety.length).toBeGreaterThan(0);
+    for (const v of safety) {
+      expect(v.counterexample.file).toMatch(/-1\.7\.json$/);
+      const trace = loadTrace(join(out, v.counterexample.file));
+      expect(trace.containerd).toBe("1.7");
+      expect(replay(trace.events, traceConfig(trace)).observation.violations).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
     }
   });
 });

@@ -5,6 +5,8 @@
 // with the same seed: no timings, no dates, no absolute paths.
 import type { Event } from "../../model/events.ts";
 import { configOrThrow } from "../../model/config.ts";
+import type { DiskLayout } from "../../model/disk.ts";
+import { defaultRelease, type ContainerdReleaseName } from "../../model/releases.ts";
 import type { Property } from "../../properties/invariants.ts";
 import type { ContainerdVariantName } from "../../model/variants/containerd.ts";
 import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
@@ -40,13 +42,15 @@ export interface Cell {
 
 export interface ConfigResults {
   config: string;
+  /** Set on the shared layout's matrix only. */
+  disk?: "shared";
   containerd: ContainerdVariantName;
   kubelet: KubeletVariantName;
   cells: Cell[];
 }
 
-export interface Results {
-  seed: number;
+/** One layout's matrix: the same configurations and properties. */
+export interface Matrix {
   /** Random scenarios per cell. */
   runs: number;
   /** Names of the known traces run first in every cell. */
@@ -54,12 +58,31 @@ export interface Results {
   configs: ConfigResults[];
 }
 
-export function buildResults(seed: number, runs: number, knownTraces: string[], checked: readonly ConfigVerdicts[]): Results {
+/** The split layout's matrix at the top level (as before the layouts), the shared one beside it. */
+export interface Results extends Matrix {
+  seed: number;
+  /** Set when the review ran on a containerd release other than 1.6 (compare --containerd). */
+  containerd?: ContainerdReleaseName;
+  /** The same review with containerd's whole root on one filesystem (--disk shared). */
+  shared?: Matrix;
+}
+
+export function buildResults(
+  seed: number,
+  runs: number,
+  knownTraces: string[],
+  checked: readonly ConfigVerdicts[],
+  disk: DiskLayout = "split",
+  release: ContainerdReleaseName = defaultRelease.name,
+): Results {
+  const onRelease = release === defaultRelease.name ? {} : { containerd: release };
+  // As counterexampleTrace names the trace file.
+  const suffix = `${disk === "shared" ? "-shared" : ""}${release === defaultRelease.name ? "" : `-${release}`}`;
   const configs = checked.map(({ config, verdicts }) => {
     const { containerd, kubelet } = configOrThrow(config);
     const cells = verdicts.map((v): Cell => {
       // An unknown variant throws in configOrThrow; a known one has its cell, or would not compile.
-      const expected = expectedCell(containerd.name, kubelet.name, v.property);
+      const expected = expectedCell(containerd.name, kubelet.name, v.property, disk, release);
       const c = v.verdict === "violated" ? v.counterexample : null;
       return {
         property: v.property,
@@ -73,14 +96,58 @@ export function buildResults(seed: number, runs: number, knownTraces: string[], 
           trace: c.trace,
           seed: c.seed,
           path: c.path,
-          file: `traces/${counterexampleName(config, v.property)}.json`,
+          file: `traces/${counterexampleName(config, v.property)}${suffix}.json`,
           events: c.events,
         },
       };
     });
-    return { config, containerd: containerd.name, kubelet: kubelet.name, cells };
+    return { config, ...(disk === "shared" ? { disk } : {}), containerd: containerd.name, kubelet: kubelet.name, cells };
   });
-  return { seed, runs, knownTraces, configs };
+  return { seed, ...onRelease, runs, knownTraces, configs };
+}
+
+/** The shared layout's matrix as a review of its own (seed and release shared), for the views that draw one matrix. */
+export function sharedReview(results: Results): Results | null {
+  return results.shared ? { seed: results.seed, ...(results.containerd ? { containerd: results.containerd } : {}), ...results.shared } : null;
+}
+
+/** A cell the verdict table judges differently on the review's release than on 1.6. */
+export interface ReleaseDifference extends Located {
+  /** The table's verdict on 1.6. */
+  on16: Verdict;
+}
+
+/** Where the table expects another verdict on the review's release than on 1.6 (issue 18's question), with what the run found. */
+export function releaseDifferences(results: Results): ReleaseDifference[] {
+  if (!results.containerd) return [];
+  return allCells(results).flatMap(({ config, cell }) => {
+    const on16 = expectedCell(config.containerd, config.kubelet, cell.property, config.disk ?? "split").verdict;
+    return on16 === cell.expected ? [] : [{ config, cell, on16 }];
+  });
+}
+
+/** A configuration's name with its layout when it is not the default one. */
+export function configLabel(config: ConfigResults): string {
+  return config.disk ? `${config.config} (disk ${config.disk})` : config.config;
+}
+
+/** A cell whose verdict is not the same on both layouts. */
+export interface LayoutDifference {
+  config: string;
+  property: Property;
+  split: Cell;
+  shared: Cell;
+}
+
+/** Where the shared layout's verdicts differ from the split layout's (the review's question for issue 12). */
+export function layoutDifferences(results: Results): LayoutDifference[] {
+  return (results.shared?.configs ?? []).flatMap((row) => {
+    const split = results.configs.find((c) => c.config === row.config);
+    return row.cells.flatMap((shared) => {
+      const cell = split?.cells.find((c) => c.property === shared.property);
+      return cell && cell.verdict !== shared.verdict ? [{ config: row.config, property: shared.property, split: cell, shared }] : [];
+    });
+  });
 }
 
 export interface Located {
@@ -88,8 +155,9 @@ export interface Located {
   cell: Cell;
 }
 
+/** Every cell of both layouts' matrices. */
 function allCells(results: Results): Located[] {
-  return results.configs.flatMap((config) => config.cells.map((cell) => ({ config, cell })));
+  return [...results.configs, ...(results.shared?.configs ?? [])].flatMap((config) => config.cells.map((cell) => ({ config, cell })));
 }
 
 /** Cells whose verdict is not the expected one: findings, or a run too short to find a bug. */
@@ -103,6 +171,24 @@ export interface Violation extends Located {
 
 export function violations(results: Results): Violation[] {
   return allCells(results).flatMap((l) => (l.cell.counterexample ? [{ ...l, counterexample: l.cell.counterexample }] : []));
+}
+
+/**
+ * The split layout's violation of the same cell, when the shared layout's has the very same
+ * counterexample (a known trace, mostly): a page shows it once.
+ */
+export function splitTwin(results: Results, v: Violation): Violation | null {
+  if (!v.config.disk) return null;
+  const row = results.configs.find((c) => c.config === v.config.config);
+  const cell = row?.cells.find((c) => c.property === v.cell.property);
+  const c = cell?.counterexample;
+  if (!row || !cell || !c || c.event !== v.counterexample.event || JSON.stringify(c.events) !== JSON.stringify(v.counterexample.events)) return null;
+  return { config: row, cell, counterexample: c };
+}
+
+/** Every violation of both matrices but those the split matrix already shows. */
+export function distinctViolations(results: Results): Violation[] {
+  return violations(results).filter((v) => splitTwin(results, v) === null);
 }
 
 /** What a differing cell means, in one sentence. */

@@ -3,7 +3,7 @@
 // that differ from the expected table.
 import { properties } from "../../properties/invariants.ts";
 import type { VariantFindings } from "./findings.ts";
-import { cellLabel, describeDifference, differences, legend, type Results } from "./results.ts";
+import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, releaseDifferences, type LayoutDifference, type Results } from "./results.ts";
 
 export function formatMatrix(results: Results): string {
   const headers = properties.map((p) => p.split(/(?<=-)/));
@@ -37,6 +37,46 @@ export function formatDifferences(results: Results): string {
   if (differing.length === 0) return "Every cell matches the expected table (properties/verdicts.ts).";
   return [
     `${differing.length} cell(s) DIFFER from the expected table (properties/verdicts.ts):`,
-    ...differing.map((d) => `  ${d.config.config} ${d.cell.property}: ${describeDifference(d)}`),
+    ...differing.map((d) => `  ${configLabel(d.config)} ${d.cell.property}: ${describeDifference(d)}`),
+  ].join("\n");
+}
+
+/** Cells the two layouts judge differently, grouped by property and reason: which configurations, and why. */
+export interface LayoutDifferenceGroup {
+  property: string;
+  configs: string[];
+  /** The verdicts on both layouts, then why on the shared one. */
+  text: string;
+}
+
+export function groupLayoutDifferences(differing: readonly LayoutDifference[]): LayoutDifferenceGroup[] {
+  const groups = new Map<string, LayoutDifferenceGroup>();
+  for (const d of differing) {
+    const why = d.shared.verdict === d.shared.expected ? d.shared.why : `not in the table: ${d.shared.counterexample?.message ?? "held"}`;
+    const text = `split ${d.split.verdict}, shared ${d.shared.verdict}: ${why}`;
+    const key = `${d.property}\u0000${text}`;
+    const group = groups.get(key) ?? { property: d.property, configs: [], text };
+    group.configs.push(d.config);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** The cells the table judges differently on the review's release than on 1.6, with why. */
+export function formatReleaseDifferences(results: Results): string {
+  const differing = releaseDifferences(results);
+  if (differing.length === 0) return `Every cell has the same expected verdict on containerd ${results.containerd} as on 1.6.`;
+  return [
+    `${differing.length} cell(s) differ on containerd ${results.containerd} from 1.6 (properties/verdicts.ts):`,
+    ...differing.map((d) => `  ${configLabel(d.config)} ${d.cell.property}: 1.6 ${d.on16}, ${results.containerd} ${d.cell.expected} (found ${d.cell.verdict}): ${d.cell.why}`),
+  ].join("\n");
+}
+
+export function formatLayoutDifferences(results: Results): string {
+  const differing = layoutDifferences(results);
+  if (differing.length === 0) return "Every cell has the same verdict on both disk layouts.";
+  return [
+    `${differing.length} cell(s) differ between the split and the shared disk layout:`,
+    ...groupLayoutDifferences(differing).map((g) => `  ${g.property} on ${g.configs.join(", ")}: ${g.text}`),
   ].join("\n");
 }

@@ -33,15 +33,24 @@ export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   if (sandbox.state !== "READY") return fail(`sandbox container ${JSON.stringify(record.sandboxId)} is not running`);
   // createContainerIO -> openLogFile(O_CREATE): the kubelet's <attempt>.log now exists.
   addLogFile(w, record.pod, record.containerName, record.attempt);
+  // From NewTask's ioCreation on, a failure also closes the container's IO: its FIFOs are gone.
+  const failWithIO = (error: string): CallResult => {
+    cntr.ioClosed = true;
+    return fail(error);
+  };
+  // A start after a failed one whose start-failure write failed too (the container is still
+  // CREATED): the shim cannot open the removed FIFOs (seen on the real daemon after disk.free:
+  // traces/start-retried-after-free.json). The task's bundle comes and goes: no space kept.
+  if (cntr.ioClosed) return failWithIO(`failed to create containerd task: failed to create shim task: failed to start io pipe copy: unable to copy pipes: containerd-shim: opening file ${JSON.stringify(`${id}-stdout`)} failed: no such file or directory: unknown`);
   // NewTask, Wait, task.Start, then the StartedAt write; containerd can die between any two.
   const task = createTask(w, ctx, id);
-  if (!task.ok) return fail(task.error);
+  if (!task.ok) return failWithIO(task.error);
   if (diesAt(w, ctx, "startContainer", "task-created")) return crashedAt("task-created");
   const run = startTask(w, ctx, id, "container");
-  if (!run.ok) return fail(`failed to start containerd task ${JSON.stringify(id)}: ${run.error}`);
+  if (!run.ok) return failWithIO(`failed to start containerd task ${JSON.stringify(id)}: ${run.error}`);
   if (diesAt(w, ctx, "startContainer", "task-started")) return crashedAt("task-started");
   const started = updateSync(w, ctx, id, "start", (s) => ({ ...s, startedAt: now(w) }));
-  if (!started.ok) return fail(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
+  if (!started.ok) return failWithIO(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
   if (diesAt(w, ctx, "startContainer", "status-written")) return crashedAt("status-written");
   // events.go:startContainerExitMonitor, only after the status is stored.
   cntr.exitMonitor = true;
