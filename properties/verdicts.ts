@@ -226,9 +226,9 @@ const exitLostBeforeRecovery = holds(
  * fixes that recovered it from the stopped task and then lost it at a second restart (short-
  * term, long-term) no longer report it first, so exit-code-preserved holds on the split
  * layout, and on the shared one only the start failure that fits its status breaks it. No
- * variant's fix keeps an exit code across a restart on 1.7, keep-task-until-stored's included
- * (traces/keep-task-exit-lost-on-1.7.json: the stopped task it keeps is deleted as leaked):
- * marked Unknown, which the property accepts.
+ * variant keeps an exit code that was not stored before a restart on 1.7, keep-task-until-
+ * stored included (traces/keep-task-exit-lost-on-1.7.json: the stopped task it keeps is
+ * deleted as leaked): marked Unknown, which the property accepts.
  */
 export const releaseDifferences: { [R in ContainerdReleaseName]?: ReleaseDifferences } = {
   "1.7": {
