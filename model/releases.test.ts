@@ -42,13 +42,16 @@ describe("containerd releases", () => {
     expect(container(observe(trace, containerd17), "B")?.exitCode).toBe(255);
   });
 
-  it("(a) keep-task-until-stored's kept stopped task survives a restart on 1.6 only: 3, then 255 Unknown on 1.7, with no property violated", () => {
-    const trace = load("keep-task-exit-lost-on-1.7");
+  it.each([
+    ["keep-task-exit-lost-on-1.7", "p:c#2"],
+    ["keep-task-cri-exit-lost-on-1.7", "A"],
+  ])("(a) keep-task-until-stored's kept stopped task survives a restart on 1.6 only: %s is 3, then 255 Unknown on 1.7, with no property violated", (name, id) => {
+    const trace = load(name);
     expect(trace.containerd).toBe("1.7");
     const on16 = observe(trace, containerd16);
     const on17 = observe(trace, containerd17);
-    expect(container(on16, "p:c#2")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 3 });
-    expect(container(on17, "p:c#2")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 255 });
+    expect(container(on16, id)).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 3 });
+    expect(container(on17, id)).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 255 });
     expect([on16.violations, on17.violations]).toEqual([[], []]);
   });
 

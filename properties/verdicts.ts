@@ -263,8 +263,8 @@ const createdAfterCrashedStartOn17 = violated(
  * and then lost it at a second restart (short-term, long-term) no longer report it first, and
  * a failed start's StartError is no longer overwritten from its killed task, so exit-code-
  * preserved holds on the split layout for every variant but enospc-everywhere, and on the
- * shared one only the start failure that fits its status breaks it. No variant's fix keeps an
- * exit code across a restart on 1.7, keep-task-until-stored's included
+ * shared one only the start failure that fits its status breaks it. No variant keeps an exit
+ * code that was not stored before a restart on 1.7, keep-task-until-stored included
  * (traces/keep-task-exit-lost-on-1.7.json: the stopped task it keeps is deleted as leaked):
  * marked Unknown, which the property accepts. For the same reason a start that containerd died
  * inside (issue 14) regresses to CREATED on every variant that 1.6 keeps from it.
