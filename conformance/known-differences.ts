@@ -65,25 +65,6 @@ const slowCallReturnsInTime = {
   "issue-4604-slow-create-lowered": [{ field: "calls[7].ok", model: false, real: true }],
 } satisfies Record<string, KnownDifference[]>;
 
-/**
- * A RunPodSandbox that goes on after its caller's deadline (onCallerGone keep-name) fails on
- * containerd 1.6.20 where the model commits it: NewTask starts the shim with the call's
- * cancelled context (runtime/v2/shim/util.go:Command, exec.CommandContext: "failed to create
- * containerd task: failed to start shim: start failed: context canceled"), the call rolls back
- * and releases the name, and the retry p#2 runs. A late CreateContainer commits, as the model
- * has it: nothing after its slow step uses the context in a way that fails
- * (issue-4604-slow-create-lowered agrees on baseline). The fix is in
- * model/cri/storage.ts (resumeStorage) / sandbox-run.ts: a sandbox whose caller is gone fails
- * at the shim start and releases its name.
- */
-const lateSandboxFailsAtShimStart = {
-  "late-sandbox-after-deadline": [
-    { field: "sandboxes[p#1]", model: "listed", real: "absent" },
-    { field: "sandboxes[p#2]", model: "absent", real: "listed" },
-    { field: "calls[4].ok", model: false, real: true },
-  ],
-} satisfies Record<string, KnownDifference[]>;
-
 // Keyed by daemon and layout: the variant's name, with "@1.7" for containerd 1.7
 // (containerd-1.7.ts: daemonLabel) and "/shared" on the shared layout (recordings.ts: runLabel).
 // containerd 1.7.24's three differences from 1.6.20 (exit-while-down and
@@ -92,7 +73,7 @@ const lateSandboxFailsAtShimStart = {
 // modelled as the "1.7" release (model/releases.ts), which recorded.test.ts and conformance
 // compare 1.7 with.
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  baseline: { ...stopWaitsOutItsDeadline, ...lateSandboxFailsAtShimStart },
+  baseline: stopWaitsOutItsDeadline,
   "long-term/shared": longTermShared,
   "join-in-flight-create": slowCallReturnsInTime,
   "release-name-on-cancel": slowCallReturnsInTime,
