@@ -3,7 +3,7 @@
 import type { World } from "../world.ts";
 import { stateOf } from "../status.ts";
 import { lookupTask, sigkillExitCode } from "../shim.ts";
-import { say, type Ctx } from "../log.ts";
+import { report, say, type Ctx } from "../log.ts";
 import { cleanupUnknownContainer, deliverExit, taskExited } from "./exit-handler.ts";
 import { failed, notFound, ok, type CallResult } from "./call.ts";
 
@@ -30,10 +30,14 @@ export function stopContainerInternal(w: World, ctx: Ctx, id: string): CallResul
   say(ctx, "cri", `kill ${id} with SIGKILL`, "shim");
   if (task.kind === "running") taskExited(w, ctx, id, sigkillExitCode);
   else deliverExit(w, ctx, id);
-  // waitContainerStop: returns once the exit handler has stored the exit, else at the deadline.
+  // waitContainerStop: returns once the exit handler has stored the exit (container.Stopped()),
+  // else blocks until the caller's deadline: a task that is kept stopped while its exit waits
+  // for back-off makes every StopContainer wait that long (the kill finds the process already
+  // finished, errdefs.ErrNotFound, and is ignored).
   const after = w.cri.containers[id];
   if (after && stateOf(after.status, after.unknown) === "CONTAINER_EXITED") return ok;
   if (after) after.exitMonitor = false;
+  report(ctx, { kind: "waited until the deadline" });
   const quoted = JSON.stringify(id);
   return failed(`an error occurs during waiting for container ${quoted} to be killed: wait container ${quoted}: context deadline exceeded`);
 }
