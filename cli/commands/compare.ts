@@ -1,6 +1,6 @@
 // restart-sim compare [--runs N] [--seed S] [--out DIR] [--json]: the design review. Every
-// configuration x every property of design.md, a configuration per worker thread; the matrix
-// and what goes wrong with each variant on the terminal; index.html, report.md, results.json
+// configuration x every property of design.md, a configuration per worker thread; the matrix,
+// the costs table and what goes wrong with each variant and what it costs on the terminal; index.html, report.md, results.json
 // and the counterexample traces in DIR. Exit 1 when a cell differs from the expected table.
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
@@ -14,8 +14,9 @@ import { Progress } from "../progress.ts";
 import { checkConfigs } from "../report/pool.ts";
 import { buildResults, differences, resultsJson } from "../report/results.ts";
 import { variantFindings } from "../report/findings.ts";
+import { patchSize } from "../report/patch-size.ts";
 import { prepareReportDir, writeReport } from "../report/write-report.ts";
-import { formatDifferences, formatFindings, formatMatrix } from "../report/terminal.ts";
+import { formatCosts, formatDifferences, formatFindings, formatMatrix } from "../report/terminal.ts";
 import { ReviewProgress } from "../report/progress-bar.ts";
 
 /** The verdict tests' runs and seed: the review shows by default what `npm test` asserts, and two runs give the same results.json. */
@@ -66,7 +67,7 @@ export function registerCompare(program: Command): void {
         },
         workers,
       );
-      const results = buildResults(seed, runs, known.map((t) => t.name), checked);
+      const results = buildResults(seed, runs, known.map((t) => t.name), checked, patchSize);
       const findings = variantFindings(results);
       const written = writeReport(opts.out, results, findings);
       if (opts.json) {
@@ -74,7 +75,8 @@ export function registerCompare(program: Command): void {
       } else {
         console.log(`\n${configs.length} configurations x ${properties.length} properties: the ${known.length} known traces, then ${runs} random scenarios per cell (seed ${seed})\n`);
         console.log(formatMatrix(results));
-        console.log(`\nWhat goes wrong with each containerd variant:\n${formatFindings(findings)}\n`);
+        console.log(`\nWhat each containerd variant costs:\n${formatCosts(results)}\n`);
+        console.log(`What goes wrong with each containerd variant, and what it costs:\n${formatFindings(findings)}\n`);
         console.log(formatDifferences(results));
         console.log(`\nReport: ${written.html} (open it in a browser), ${written.markdown}, ${written.json}; ${written.traces} counterexample traces in ${opts.out}/traces/`);
       }

@@ -1,9 +1,10 @@
 // index.html: the design review as one self-contained page that opens offline. The matrix
-// links every violated cell to its sequence diagram; the diagrams are drawn in the browser by
+// links every violated cell to its sequence diagram, the costs table stands beside it; the diagrams are drawn in the browser by
 // mermaid, whose bundle is inlined, so the page fetches nothing.
 import { properties } from "../../properties/invariants.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { VariantFindings } from "./findings.ts";
+import { costCells, costColumns, costsLegend } from "./costs.ts";
 import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Cell, type ConfigResults, type Results, type Violation } from "./results.ts";
 
 export interface HtmlInputs {
@@ -38,13 +39,24 @@ function matrix(results: Results): string {
 <p class="legend">${escapeHtml(legend)}. Click a violation for its diagram.</p>`;
 }
 
+function costsTable(results: Results): string {
+  const head = costColumns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const rows = results.costs.map((c) => {
+    const [variant, ...cells] = costCells(c);
+    return `<tr><th scope="row">${escapeHtml(variant!)}</th>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`;
+  });
+  return `<table id="costs"><thead><tr>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
+<p class="legend">${escapeHtml(costsLegend)}</p>`;
+}
+
 function findingsList(findings: VariantFindings[]): string {
   const items = findings.map((f) => {
     const problems =
       f.problems.length === 0
         ? `<p class="ok">holds every property</p>`
         : `<ul>${f.problems.map((p) => `<li><b>${escapeHtml(p.property)}</b>: ${escapeHtml(p.text)}</li>`).join("")}</ul>`;
-    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}</li>`;
+    const costs = f.costs === null ? "" : `<p class="costs"><b>Costs</b>: ${escapeHtml(f.costs)}</p>`;
+    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}${costs}</li>`;
   });
   return `<ul class="variants">${items.join("\n")}</ul>`;
 }
@@ -84,6 +96,10 @@ table#matrix { border-collapse: collapse; font-size: 14px; }
 #matrix td.violated { background: #fee2e2; }
 #matrix td.violated a { color: #991b1b; font-weight: 600; }
 #matrix td.differs { outline: 3px solid #7c3aed; outline-offset: -3px; }
+table#costs { border-collapse: collapse; font-size: 14px; }
+#costs th, #costs td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: right; }
+#costs th[scope=row] { text-align: left; white-space: nowrap; font-family: ui-monospace, monospace; font-weight: normal; }
+#costs thead th { font-weight: normal; font-size: 12px; text-align: center; }
 .legend, .origin, .summary { color: #57606a; font-size: 13px; }
 .ok { color: #166534; }
 .differences, .why.differs { border-left: 4px solid #7c3aed; padding-left: 0.8em; }
@@ -205,7 +221,9 @@ export function renderHtml(results: Results, inputs: HtmlInputs): string {
 <h2>Verdicts</h2>
 ${matrix(results)}
 ${differencesBox(results)}
-<h2>What goes wrong with each containerd variant</h2>
+<h2>What each containerd variant costs</h2>
+${costsTable(results)}
+<h2>What goes wrong with each containerd variant, and what it costs</h2>
 ${findingsList(inputs.findings)}
 <h2>Violations (${found.length})</h2>
 <p>Each diagram is a shortest trace: one lane per part, one block per event, successful checkpoint writes left out. Yellow bands are what the real containerd logs; the red band is the event at which the property breaks.</p>

@@ -1,9 +1,11 @@
-// report.md: the design review for pasting into a pull request: the matrix as a table, what
-// goes wrong with each variant, and every violation's shortest trace as a numbered event list
-// (numbered from 0 like `replay`'s timeline) with the command that replays it.
+// report.md: the design review for pasting into a pull request: the matrix and the costs as
+// tables, what goes wrong with each variant and what it costs, and every violation's shortest
+// trace as a numbered event list (numbered from 0 like `replay`'s timeline) with the command
+// that replays it.
 import { properties } from "../../properties/invariants.ts";
 import { describeEvent } from "../timeline.ts";
 import type { VariantFindings } from "./findings.ts";
+import { costCells, costColumns, costsLegend } from "./costs.ts";
 import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Results, type Violation } from "./results.ts";
 
 /**
@@ -32,10 +34,24 @@ function matrix(results: Results): string[] {
   ];
 }
 
+function costsTable(results: Results): string[] {
+  return [
+    `| ${costColumns.join(" | ")} |`,
+    `|---|${costColumns.slice(1).map(() => "---:").join("|")}|`,
+    ...results.costs.map((c) => {
+      const [variant, ...cells] = costCells(c);
+      return `| ${code(variant!)} | ${cells.join(" | ")} |`;
+    }),
+    "",
+    costsLegend,
+  ];
+}
+
 function findingsList(findings: VariantFindings[]): string[] {
   return findings.flatMap((f) => [
     `- **${f.variant}** (${escapeMarkdown(f.summary)}): ${f.problems.length === 0 ? "holds every property" : ""}`.trimEnd(),
     ...f.problems.map((p) => `  - ${p.property}: ${escapeMarkdown(p.text)}`),
+    ...(f.costs === null ? [] : [`  - costs: ${escapeMarkdown(f.costs)}`]),
   ]);
 }
 
@@ -84,7 +100,11 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
       ? "Every cell matches the expected table (properties/verdicts.ts)."
       : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${d.config.config} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
     "",
-    "## What goes wrong with each containerd variant",
+    "## What each containerd variant costs",
+    "",
+    ...costsTable(results),
+    "",
+    "## What goes wrong with each containerd variant, and what it costs",
     "",
     ...findingsList(findings),
     "",

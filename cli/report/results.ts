@@ -11,6 +11,8 @@ import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
 import { expectedCell } from "../../properties/verdicts.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { ConfigVerdicts } from "./check-config.ts";
+import { variantCosts, type VariantCosts } from "./costs.ts";
+import type { PatchSize } from "./patch-size.ts";
 
 export type Verdict = "holds" | "violated";
 
@@ -52,9 +54,17 @@ export interface Results {
   /** Names of the known traces run first in every cell. */
   knownTraces: string[];
   configs: ConfigResults[];
+  /** What each containerd variant costs (costs.ts), in the variants' order. */
+  costs: VariantCosts[];
 }
 
-export function buildResults(seed: number, runs: number, knownTraces: string[], checked: readonly ConfigVerdicts[]): Results {
+export function buildResults(
+  seed: number,
+  runs: number,
+  knownTraces: string[],
+  checked: readonly ConfigVerdicts[],
+  patches: (variant: ContainerdVariantName) => PatchSize,
+): Results {
   const configs = checked.map(({ config, verdicts }) => {
     const { containerd, kubelet } = configOrThrow(config);
     const cells = verdicts.map((v): Cell => {
@@ -80,7 +90,7 @@ export function buildResults(seed: number, runs: number, knownTraces: string[], 
     });
     return { config, containerd: containerd.name, kubelet: kubelet.name, cells };
   });
-  return { seed, runs, knownTraces, configs };
+  return { seed, runs, knownTraces, configs, costs: variantCosts(checked, patches) };
 }
 
 export interface Located {

@@ -1,9 +1,10 @@
 // The design review on the terminal: the matrix (a column per property, its name broken at
-// the hyphens so that eight columns fit), what goes wrong with each variant, and the cells
-// that differ from the expected table.
+// the hyphens so that eight columns fit), the costs table, what goes wrong with each variant
+// and what it costs, and the cells that differ from the expected table.
 import { properties } from "../../properties/invariants.ts";
 import type { VariantFindings } from "./findings.ts";
 import { cellLabel, describeDifference, differences, legend, type Results } from "./results.ts";
+import { costCells, costColumns } from "./costs.ts";
 
 export function formatMatrix(results: Results): string {
   const headers = properties.map((p) => p.split(/(?<=-)/));
@@ -23,11 +24,20 @@ export function formatMatrix(results: Results): string {
   return [...headerRows, rule, ...rows, "", legend].join("\n");
 }
 
+/** The costs table: a row per containerd variant, columns padded to their widest cell. */
+export function formatCosts(results: Results): string {
+  const rows = [[...costColumns], ...results.costs.map(costCells)];
+  const widths = costColumns.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
 export function formatFindings(findings: VariantFindings[]): string {
   return findings
     .map((f) => {
-      if (f.problems.length === 0) return `${f.variant}: holds every property`;
-      return [`${f.variant}:`, ...f.problems.map((p) => `  ✗ ${p.property}: ${p.text}`)].join("\n");
+      const costs = f.costs === null ? [] : [`  costs: ${f.costs}`];
+      if (f.problems.length === 0) return [`${f.variant}: holds every property`, ...costs].join("\n");
+      return [`${f.variant}:`, ...f.problems.map((p) => `  ✗ ${p.property}: ${p.text}`), ...costs].join("\n");
     })
     .join("\n");
 }
