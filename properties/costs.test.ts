@@ -42,8 +42,9 @@ describe("costs of an exit on a full disk", () => {
     expect(heldForExited(afterPause, config.disk)).toEqual({ tasks: ["A"], mounts: 1, shims: 1, blocks: 1 });
     const costs = costsOf(exitOnFullDisk, "keep-task-until-stored/99748");
     expect(costs).toMatchObject({ maxMounts: 1, maxShims: 1, maxBlocks: 1, finalMounts: 0, finalShims: 0 });
-    // Held from t=0 (the exit) to t=15 (the tick after disk.free, whose retry stores the exit).
-    expect(costs.longestHeldSeconds).toBe(15);
+    // Held from t=0 (the exit) until the back-off retry that stores it: retries at 1, 3 fail
+    // on the full disk (the first tick), the one due at 7 s runs in the tick after disk.free.
+    expect(costs.longestHeldSeconds).toBe(7);
   });
 
   it("baseline deletes A's task before it tries to store the exit: nothing held, no time", () => {
@@ -55,6 +56,29 @@ describe("costs of an exit on a full disk", () => {
     const never = exitOnFullDisk.slice(0, 7);
     const costs = costsOf(never, "keep-task-until-stored/99748");
     expect(costs).toMatchObject({ finalMounts: 1, finalShims: 1, longestHeldSeconds: 5 });
+  });
+});
+
+describe("how long a task is held", () => {
+  // A exits while containerd is down and 100 s pass; the restart on a full disk holds its
+  // recovered status in memory only; 20 s pass, the disk is freed, 30 s pass.
+  const heldAtRecovery: Event[] = [
+    ...started,
+    { type: "containerd.stop" },
+    { type: "process.exit", id: "A", code: 3 },
+    { type: "clock.tick", seconds: 100 },
+    { type: "disk.fill" },
+    { type: "containerd.start" },
+    { type: "clock.tick", seconds: 20 },
+    { type: "disk.free" },
+    { type: "clock.tick", seconds: 30 },
+  ];
+
+  it("counts only time with containerd up, and a memory-only status rewritten by the 1 s ticker after disk.free", () => {
+    // 20 s on the full disk, then 1 s into the last tick.
+    expect(costsOf(heldAtRecovery, "keep-task-until-stored/99748").longestHeldSeconds).toBe(21);
+    // short-term deletes the stopped task at the restart, before it writes the status.
+    expect(costsOf(heldAtRecovery, "short-term/99748")).toMatchObject({ longestHeldSeconds: 0, maxMounts: 1, finalMounts: 0 });
   });
 });
 
@@ -127,7 +151,7 @@ describe("status writes", () => {
     const a = costsOf(exitOnFullDisk, "keep-task-until-stored/99748");
     const b = costsOf(exitOnFullDisk.slice(0, 7), "keep-task-until-stored/99748");
     const total = addCosts(addCosts(emptyCosts(), a), b);
-    expect(total).toMatchObject({ runs: 2, events: a.events + b.events, statusWrites: a.statusWrites + b.statusWrites, maxShims: 1, finalMounts: 1, runsEndingHeld: 1, longestHeldSeconds: 15 });
+    expect(total).toMatchObject({ runs: 2, events: a.events + b.events, statusWrites: a.statusWrites + b.statusWrites, maxShims: 1, finalMounts: 1, runsEndingHeld: 1, longestHeldSeconds: 7 });
     expect(statusWritesPerEvent(total)).toBeCloseTo((a.statusWrites + b.statusWrites) / (a.events + b.events));
   });
 });

@@ -1,8 +1,8 @@
 // What a containerd variant costs on a node, measured the way the verdicts are: over the same
 // runs, by an observer beside the run loop (never read by the model). Per run: how many shims,
 // rootfs mounts and work-dir blocks are held for containers that already exited, at most and at
-// the end; how long a task is held after its process exited (model seconds, until the run's
-// end for one never deleted); StopContainer and RemoveContainer calls refused at once or
+// the end; how long a task is held after its process exited while containerd is up (model
+// seconds, until the run's end for one never deleted); StopContainer and RemoveContainer calls refused at once or
 // delayed until their caller's deadline; status writes attempted.
 import type { Config } from "../model/config.ts";
 import type { Report } from "../model/ledger.ts";
@@ -27,7 +27,7 @@ export interface RunCosts {
   maxBlocks: number;
   finalShims: number;
   finalMounts: number;
-  /** Longest time a container's task was held after its process exited, in model seconds. */
+  /** Longest time a container's task was held after its process exited, containerd up, in model seconds. */
   longestHeldSeconds: number;
   stopContainer: CallCosts;
   removeContainer: CallCosts;
@@ -49,8 +49,8 @@ export class CostTracker {
     stopContainer: noCalls(),
     removeContainer: noCalls(),
   };
-  /** Since when (model seconds) each held task has been seen stopped. */
-  private heldSince = new Map<string, number>();
+  /** Each held task's time so far, in model seconds. */
+  private heldFor = new Map<string, number>();
   private last: World | null = null;
 
   constructor(private readonly config: Config) {}
@@ -77,10 +77,16 @@ export class CostTracker {
     c.maxShims = Math.max(c.maxShims, held.shims);
     c.maxMounts = Math.max(c.maxMounts, held.mounts);
     c.maxBlocks = Math.max(c.maxBlocks, held.blocks);
-    const still = new Map<string, number>();
-    for (const id of held.tasks) still.set(id, this.heldSince.get(id) ?? w.clock.seconds);
-    for (const [id, since] of this.heldSince) if (!still.has(id)) this.held(since, w.clock.seconds);
-    this.heldSince = still;
+    const before = this.last;
+    const still = new Set(held.tasks);
+    const next = new Map<string, number>();
+    for (const id of held.tasks) next.set(id, this.heldFor.get(id) ?? 0);
+    for (const [id, seconds] of this.heldFor) {
+      const total = seconds + (before ? heldDuringTick(before, w, id, still.has(id)) : 0);
+      if (still.has(id)) next.set(id, total);
+      else this.held(total);
+    }
+    this.heldFor = next;
     this.last = w;
   }
 
@@ -91,14 +97,29 @@ export class CostTracker {
       const held = heldForExited(w, this.config.disk);
       this.costs.finalShims = held.shims;
       this.costs.finalMounts = held.mounts;
-      for (const since of this.heldSince.values()) this.held(since, w.clock.seconds);
     }
+    for (const seconds of this.heldFor.values()) this.held(seconds);
     return this.costs;
   }
 
-  private held(since: number, until: number): void {
-    this.costs.longestHeldSeconds = Math.max(this.costs.longestHeldSeconds, until - since);
+  private held(seconds: number): void {
+    this.costs.longestHeldSeconds = Math.max(this.costs.longestHeldSeconds, seconds);
   }
+}
+
+/**
+ * The seconds a task held before an event stays held through it: only a clock.tick lets time
+ * pass, and only time with containerd up counts (while it is down every variant keeps every
+ * exit in its shim). A task deleted in the tick went when the deletion ran: its exit's back-off
+ * retry at its due time (events.go), else the next run of the 1 s ticker that rewrites
+ * memory-only statuses; the model runs both at the tick's end.
+ */
+function heldDuringTick(before: World, after: World, id: string, stillHeld: boolean): number {
+  const tick = after.clock.seconds - before.clock.seconds;
+  if (tick === 0 || before.cri.phase !== "up") return 0;
+  if (stillHeld) return tick;
+  const retry = before.cri.backoff.find((e) => e.id === id);
+  return Math.min(tick, retry ? retry.due - before.clock.seconds : 1);
 }
 
 /** A containerd variant's costs over many runs: sums and maxima, and how many runs ended holding something. */
