@@ -91,10 +91,18 @@ describe("StopContainer and RemoveContainer while the exit waits on a full disk"
     { type: "cri.removeContainer", id: "A" },
   ];
 
-  it("keep-task-until-stored: both wait until their caller's deadline (waitContainerStop: the held task is there, the exit not stored)", () => {
+  it("keep-task-until-stored: StopContainer finds the held task stopped and its exit in back-off, returns at once; RemoveContainer is refused at once (still running)", () => {
     const costs = costsOf(stopRemove, "keep-task-until-stored/99748");
-    expect(costs.stopContainer).toEqual({ calls: 1, refused: 0, delayed: 1 });
-    expect(costs.removeContainer).toEqual({ calls: 1, refused: 0, delayed: 1 });
+    expect(costs.stopContainer).toEqual({ calls: 1, refused: 0, delayed: 0 });
+    expect(costs.removeContainer).toEqual({ calls: 1, refused: 1, delayed: 0 });
+  });
+
+  it("a StopContainer that kills the process on a full disk waits until its deadline under every variant: the exit cannot be stored", () => {
+    const killOnFullDisk: Event[] = [...started, { type: "disk.fill" }, { type: "cri.stopContainer", id: "A" }, { type: "cri.stopContainer", id: "A" }];
+    for (const config of ["baseline/99748", "keep-task-until-stored/99748"]) {
+      // The second call finds the exit waiting in back-off and returns at once.
+      expect(costsOf(killOnFullDisk, config).stopContainer, config).toEqual({ calls: 2, refused: 0, delayed: 1 });
+    }
   });
 
   it("baseline: StopContainer finds no task and returns at once; RemoveContainer is refused at once (still running)", () => {
