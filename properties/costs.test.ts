@@ -5,7 +5,7 @@ import type { Event } from "../model/events.ts";
 import { configOrThrow } from "../model/config.ts";
 import { step } from "../model/step.ts";
 import { heldForExited } from "../model/resources.ts";
-import { run, stateAfter } from "./run.ts";
+import { run, stateAfter, type Stepped } from "./run.ts";
 import { CostTracker, addCosts, emptyCosts, statusWritesPerEvent, type RunCosts } from "./costs.ts";
 
 function costsOf(events: readonly Event[], config: string): RunCosts {
@@ -56,6 +56,21 @@ describe("costs of an exit on a full disk", () => {
     const never = exitOnFullDisk.slice(0, 7);
     const costs = costsOf(never, "keep-task-until-stored/99748");
     expect(costs).toMatchObject({ finalMounts: 1, finalShims: 1, longestHeldSeconds: 5 });
+  });
+});
+
+describe("what is held once the faults stopped", () => {
+  it("is what the run held when it settled, even if a later restart releases it", () => {
+    const config = configOrThrow("keep-task-until-stored/99748");
+    const tracker = new CostTracker(config);
+    const after = ({ state, step: s }: Stepped) => void tracker.note(state.world, s.reports);
+    const settled = run(exitOnFullDisk.slice(0, 6), config, { log: false, after });
+    tracker.settle();
+    const restarted: Event[] = [{ type: "disk.free" }, { type: "containerd.stop" }, { type: "containerd.start" }];
+    const end = run(restarted, config, { log: false, from: settled, after });
+    expect(settled.world.shim.tasks.A?.status).toBe("stopped");
+    expect(end.world.shim.tasks.A).toBeUndefined();
+    expect(tracker.end()).toMatchObject({ finalMounts: 1, finalShims: 1, maxMounts: 1 });
   });
 });
 
@@ -159,7 +174,7 @@ describe("status writes", () => {
     const a = costsOf(exitOnFullDisk, "keep-task-until-stored/99748");
     const b = costsOf(exitOnFullDisk.slice(0, 7), "keep-task-until-stored/99748");
     const total = addCosts(addCosts(emptyCosts(), a), b);
-    expect(total).toMatchObject({ runs: 2, events: a.events + b.events, statusWrites: a.statusWrites + b.statusWrites, maxShims: 1, finalMounts: 1, runsEndingHeld: 1, longestHeldSeconds: 7 });
+    expect(total).toMatchObject({ runs: 2, events: a.events + b.events, statusWrites: a.statusWrites + b.statusWrites, maxShims: 1, finalMounts: 1, runsHealedHolding: 1, longestHeldSeconds: 7 });
     expect(statusWritesPerEvent(total)).toBeCloseTo((a.statusWrites + b.statusWrites) / (a.events + b.events));
   });
 });

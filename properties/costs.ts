@@ -25,6 +25,7 @@ export interface RunCosts {
   maxShims: number;
   maxMounts: number;
   maxBlocks: number;
+  /** Held once the faults stopped and the node healed (CostTracker.settle). */
   finalShims: number;
   finalMounts: number;
   /** Longest time a container's task was held after its process exited, containerd up, in model seconds. */
@@ -52,6 +53,7 @@ export class CostTracker {
   /** Each held task's time so far, in model seconds. */
   private heldFor = new Map<string, number>();
   private last: World | null = null;
+  private settled = false;
 
   constructor(private readonly config: Config) {}
 
@@ -90,14 +92,22 @@ export class CostTracker {
     this.last = w;
   }
 
-  /** The run is over: what is still held stays held, counted until now. */
+  /**
+   * The faults have stopped and the node had time to heal (the point `converges` is judged at):
+   * what is held now stays held for as long as containerd runs. A later restart may still
+   * release it; the run's own end settles if nothing did before.
+   */
+  settle(): void {
+    if (!this.last) return;
+    const held = heldForExited(this.last, this.config.disk);
+    this.costs.finalShims = held.shims;
+    this.costs.finalMounts = held.mounts;
+    this.settled = true;
+  }
+
+  /** The run is over: what is still held is counted until now. */
   end(): RunCosts {
-    const w = this.last;
-    if (w) {
-      const held = heldForExited(w, this.config.disk);
-      this.costs.finalShims = held.shims;
-      this.costs.finalMounts = held.mounts;
-    }
+    if (!this.settled) this.settle();
     for (const seconds of this.heldFor.values()) this.held(seconds);
     return this.costs;
   }
@@ -133,7 +143,7 @@ export interface Costs {
   /** The most held at the end of one run, and in how many runs something was still held. */
   finalShims: number;
   finalMounts: number;
-  runsEndingHeld: number;
+  runsHealedHolding: number;
   longestHeldSeconds: number;
   stopContainer: CallCosts;
   removeContainer: CallCosts;
@@ -149,7 +159,7 @@ export function emptyCosts(): Costs {
     maxBlocks: 0,
     finalShims: 0,
     finalMounts: 0,
-    runsEndingHeld: 0,
+    runsHealedHolding: 0,
     longestHeldSeconds: 0,
     stopContainer: noCalls(),
     removeContainer: noCalls(),
@@ -161,7 +171,7 @@ const addCalls = (a: CallCosts, b: CallCosts): CallCosts => ({ calls: a.calls + 
 /** One more run, or another set of runs (a RunCosts is a Costs of one run), added in. */
 export function addCosts(total: Costs, more: RunCosts | Costs): Costs {
   const runs = "runs" in more ? more.runs : 1;
-  const endingHeld = "runsEndingHeld" in more ? more.runsEndingHeld : more.finalMounts > 0 ? 1 : 0;
+  const healedHolding = "runsHealedHolding" in more ? more.runsHealedHolding : more.finalMounts > 0 ? 1 : 0;
   return {
     runs: total.runs + runs,
     events: total.events + more.events,
@@ -171,7 +181,7 @@ export function addCosts(total: Costs, more: RunCosts | Costs): Costs {
     maxBlocks: Math.max(total.maxBlocks, more.maxBlocks),
     finalShims: Math.max(total.finalShims, more.finalShims),
     finalMounts: Math.max(total.finalMounts, more.finalMounts),
-    runsEndingHeld: total.runsEndingHeld + endingHeld,
+    runsHealedHolding: total.runsHealedHolding + healedHolding,
     longestHeldSeconds: Math.max(total.longestHeldSeconds, more.longestHeldSeconds),
     stopContainer: addCalls(total.stopContainer, more.stopContainer),
     removeContainer: addCalls(total.removeContainer, more.removeContainer),

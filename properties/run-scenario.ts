@@ -48,6 +48,7 @@ export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
   for (const command of scenario.commands) apply(resolve(command, scenario.pods, state));
   const bodyLength = events.length;
   apply(healingEvents(state.world));
+  costs.settle();
   const [notConverged] = checkConverges(state.world, state.ledger);
   if (notConverged !== undefined) violations.converges = { event: events.length - 1, message: notConverged };
   apply(cleanRestartEvents(state.world));

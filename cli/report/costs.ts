@@ -14,15 +14,15 @@ export interface VariantCosts {
   runs: number;
   /** Held for containers that already exited: stopped tasks, each with its rootfs mount and FIFOs. */
   held: {
-    /** The most at once in one run, and the most still held at a run's end (after the faults stopped and a clean restart). */
+    /** The most at once in one run, and the most still held once the faults stopped and the node healed (before the clean restart). */
     maxShims: number;
     finalShims: number;
     maxMounts: number;
     finalMounts: number;
     /** Work-dir blocks held at most. */
     maxBlocks: number;
-    /** Runs that ended with a task still held: a leak. */
-    runsEndingHeld: number;
+    /** Runs that healed with a task still held: held until containerd restarts again, a leak. */
+    runsHealedHolding: number;
     /** The longest a task stayed after its process exited, in model seconds. */
     longestSeconds: number;
   };
@@ -58,7 +58,7 @@ export function variantCosts(checked: readonly ConfigVerdicts[], patches: (varia
           maxMounts: c.maxMounts,
           finalMounts: c.finalMounts,
           maxBlocks: c.maxBlocks,
-          runsEndingHeld: c.runsEndingHeld,
+          runsHealedHolding: c.runsHealedHolding,
           longestSeconds: c.longestHeldSeconds,
         },
         stopContainer: c.stopContainer,
@@ -77,7 +77,7 @@ export const costColumns = [
   "mounts held max/end",
   "blocks held max",
   "task held max (s)",
-  "runs ending held",
+  "runs healed holding",
   "StopContainer refused/delayed of calls",
   "RemoveContainer refused/delayed of calls",
   "status writes/event (vs baseline)",
@@ -85,7 +85,7 @@ export const costColumns = [
 ] as const;
 
 export const costsLegend =
-  "Held: for containers that already exited, the most at once in one run / the most left at a run's end (after the faults stop and a clean restart); " +
+  "Held: for containers that already exited, the most at once in one run / the most left once the faults stopped and the node healed (until containerd restarts again); " +
   "a mount is a stopped task's rootfs (with its FIFOs), a shim a pod's runc v2 shim alive only for such tasks, a block one of their work dirs'. " +
   "Calls: refused at once / blocked until the caller's deadline, then failed, of all calls made (while containerd is up). " +
   "Status writes: attempted per event, and the difference from baseline's. Patch: lines added/removed (files), test-only hunks left out.";
@@ -101,7 +101,7 @@ export function costCells(c: VariantCosts): string[] {
     `${c.held.maxMounts}/${c.held.finalMounts}`,
     `${c.held.maxBlocks}`,
     `${c.held.longestSeconds}`,
-    `${c.held.runsEndingHeld} of ${c.runs}`,
+    `${c.held.runsHealedHolding} of ${c.runs}`,
     calls(c.stopContainer),
     calls(c.removeContainer),
     `${c.statusWritesPerEvent} (${signed(c.extraStatusWritesPerEvent)})`,
@@ -126,9 +126,9 @@ export function costSentence(c: VariantCosts): string {
       : `Keeps the stopped task of an exited container (its rootfs mounted, its FIFOs open, ${plural(h.maxBlocks, "work-dir block")} held at most) ` +
         `for up to ${h.longestSeconds} s, ${plural(h.maxMounts, "task")} at once` +
         (h.maxShims > 0 ? `, keeping ${plural(h.maxShims, "pod shim")} alive only for them` : "") +
-        (h.runsEndingHeld === 0
+        (h.runsHealedHolding === 0
           ? "; none is left once the faults stop."
-          : `; in ${h.runsEndingHeld} of ${c.runs} runs one is never deleted (${plural(h.finalMounts, "mount")}, ${plural(h.finalShims, "shim")} leaked).`);
+          : `; in ${h.runsHealedHolding} of ${c.runs} runs one is still held after the faults stopped, until containerd restarts again (up to ${plural(h.finalMounts, "mount")} and ${plural(h.finalShims, "shim")} leaked).`);
   const callText = [callSentence("StopContainer", c.stopContainer), callSentence("RemoveContainer", c.removeContainer)].filter((s) => s !== null);
   const writes =
     c.variant === "baseline"

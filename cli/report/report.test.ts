@@ -103,7 +103,7 @@ describe("markdown", () => {
     {
       variant: "baseline",
       runs: 18,
-      held: { maxShims: 0, finalShims: 0, maxMounts: 0, finalMounts: 0, maxBlocks: 0, runsEndingHeld: 0, longestSeconds: 0 },
+      held: { maxShims: 0, finalShims: 0, maxMounts: 0, finalMounts: 0, maxBlocks: 0, runsHealedHolding: 0, longestSeconds: 0 },
       stopContainer: calls(4),
       removeContainer: calls(6, 2),
       statusWritesPerEvent: 0.5,
@@ -113,7 +113,7 @@ describe("markdown", () => {
     {
       variant: "long-term",
       runs: 9,
-      held: { maxShims: 1, finalShims: 1, maxMounts: 2, finalMounts: 1, maxBlocks: 2, runsEndingHeld: 1, longestSeconds: 605 },
+      held: { maxShims: 1, finalShims: 1, maxMounts: 2, finalMounts: 1, maxBlocks: 2, runsHealedHolding: 1, longestSeconds: 605 },
       stopContainer: calls(3, 0, 1),
       removeContainer: calls(5, 1, 2),
       statusWritesPerEvent: 0.125,
@@ -155,7 +155,7 @@ describe("markdown", () => {
   it("says a variant's costs in a maintainer's terms", () => {
     expect(costSentence(costs[1]!)).toBe(
       "Keeps the stopped task of an exited container (its rootfs mounted, its FIFOs open, 2 work-dir blocks held at most) for up to 605 s, 2 tasks at once, " +
-        "keeping 1 pod shim alive only for them; in 1 of 9 runs one is never deleted (1 mount, 1 shim leaked). " +
+        "keeping 1 pod shim alive only for them; in 1 of 9 runs one is still held after the faults stopped, until containerd restarts again (up to 1 mount and 1 shim leaked). " +
         "StopContainer is blocked until the caller's deadline, then failed, in 1 of 3 calls; " +
         "RemoveContainer is refused at once in 1 and blocked until the caller's deadline, then failed, in 2 of 5 calls. " +
         "0.125 status writes per event (-0.375 vs baseline). Patch: 189 lines added, 7 removed in 3 files (long-term.patch).",
