@@ -29,7 +29,7 @@ export interface TaskResources {
 }
 
 /** Every container task in the shims (a sandbox's pause task is not a container's). */
-export function containerTasks(w: World, disk: DiskConfig): TaskResources[] {
+function containerTasks(w: World, disk: DiskConfig): TaskResources[] {
   return Object.entries(w.shim.tasks).flatMap(([id, task]) => {
     const record = w.metadata.containers[id];
     if (!record) return [];
