@@ -8,6 +8,24 @@ import { join } from "node:path";
 import { debianArchive } from "./debian-archive.ts";
 import { run } from "./exec.ts";
 
+/** The real daemons: Debian bookworm's packaged 1.6.20 (and its patched builds), Debian trixie's 1.7. */
+export const releases = ["1.6", "1.7"] as const;
+export type Release = (typeof releases)[number];
+
+/**
+ * A daemon's name in reports and in known-differences.ts: the model variant, with "@1.7" on
+ * containerd 1.7. Its recordings go to recorded/<variant>/ on 1.6 and to
+ * recorded/<variant>/containerd-1.7/ on 1.7 (`recordedDir`), beside the 1.6 ones.
+ */
+export function daemonLabel(release: Release, variant: string): string {
+  return release === "1.6" ? variant : `${variant}@${release}`;
+}
+
+/** The path under a recordings dir where `variant`'s observations on `release` are kept. */
+export function recordedDir(release: Release, variant: string): string {
+  return release === "1.6" ? variant : `${variant}/containerd-${release}`;
+}
+
 /** The cache: `bin/` (containerd, its shims, ctr) and `ready` holding the package version. */
 export const cacheDir = "/var/cache/restart-sim/containerd-1.7";
 const suite = "trixie";

@@ -1,5 +1,6 @@
 // A promise-based CRI v1 RuntimeService client over a unix socket (grpc-js + the hand-written
-// cri.proto). Every call carries a deadline so a wedged daemon can never hang a trace, and
+// cri.proto). Every call carries a deadline so a wedged daemon can never hang a trace (the
+// calls a trace makes take the kubelet's, as a real gRPC deadline: slow-calls.ts), and
 // every failure becomes a CriError carrying the gRPC status code name and the details text,
 // which is what the observation's `calls[].error` reports.
 import * as grpc from "@grpc/grpc-js";
@@ -161,17 +162,17 @@ export class CriClient {
     return this.call("Version", { version: "v1" }, deadlineMs);
   }
 
-  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    const res = await this.call<{ pod_sandbox_id: string }>("RunPodSandbox", { config, runtime_handler: "" });
+  async runPodSandbox(config: PodSandboxConfig, deadlineMs?: number): Promise<string> {
+    const res = await this.call<{ pod_sandbox_id: string }>("RunPodSandbox", { config, runtime_handler: "" }, deadlineMs);
     return res.pod_sandbox_id;
   }
 
-  async stopPodSandbox(id: string): Promise<void> {
-    await this.call("StopPodSandbox", { pod_sandbox_id: id });
+  async stopPodSandbox(id: string, deadlineMs?: number): Promise<void> {
+    await this.call("StopPodSandbox", { pod_sandbox_id: id }, deadlineMs);
   }
 
-  async removePodSandbox(id: string): Promise<void> {
-    await this.call("RemovePodSandbox", { pod_sandbox_id: id });
+  async removePodSandbox(id: string, deadlineMs?: number): Promise<void> {
+    await this.call("RemovePodSandbox", { pod_sandbox_id: id }, deadlineMs);
   }
 
   async podSandboxStatus(id: string): Promise<{ id: string; state: SandboxStateName; metadata: PodSandboxMetadata }> {
@@ -187,25 +188,29 @@ export class CriClient {
     return res.items;
   }
 
-  async createContainer(sandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
-    const res = await this.call<{ container_id: string }>("CreateContainer", {
-      pod_sandbox_id: sandboxId,
-      config,
-      sandbox_config: sandboxConfig,
-    });
+  async createContainer(sandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig, deadlineMs?: number): Promise<string> {
+    const res = await this.call<{ container_id: string }>(
+      "CreateContainer",
+      {
+        pod_sandbox_id: sandboxId,
+        config,
+        sandbox_config: sandboxConfig,
+      },
+      deadlineMs,
+    );
     return res.container_id;
   }
 
-  async startContainer(id: string): Promise<void> {
-    await this.call("StartContainer", { container_id: id });
+  async startContainer(id: string, deadlineMs?: number): Promise<void> {
+    await this.call("StartContainer", { container_id: id }, deadlineMs);
   }
 
-  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
-    await this.call("StopContainer", { container_id: id, timeout: timeoutSeconds });
+  async stopContainer(id: string, timeoutSeconds: number, deadlineMs?: number): Promise<void> {
+    await this.call("StopContainer", { container_id: id, timeout: timeoutSeconds }, deadlineMs);
   }
 
-  async removeContainer(id: string): Promise<void> {
-    await this.call("RemoveContainer", { container_id: id });
+  async removeContainer(id: string, deadlineMs?: number): Promise<void> {
+    await this.call("RemoveContainer", { container_id: id }, deadlineMs);
   }
 
   async listContainers(): Promise<ListedContainer[]> {

@@ -1,4 +1,4 @@
-// One containerd 1.6 process on our own root, state, socket and config (real-containerd.md,
+// One containerd process (1.6, or 1.7: containerd-1.7.ts) on our own root, state, socket and config (real-containerd.md,
 // "Setup"): start it, tell "CRI ready" (Version answers) from "daemon exited" (then the
 // fatal log line says why), stop it by PID with SIGTERM and record its exit code.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -8,6 +8,7 @@ import { CriClient } from "./cri-client.ts";
 import { fatalError } from "./daemon-log.ts";
 import { exec, sleep } from "./exec.ts";
 import { pauseImage } from "./oci-image.ts";
+import { holdDirOf, holdDirVariable } from "./slow-calls.ts";
 
 export interface DaemonPaths {
   base: string;
@@ -32,9 +33,9 @@ export function daemonPaths(base: string, mnt: string): DaemonPaths {
 /**
  * containerd config, version 2. `cri: false` writes the CRI-less config used by cleanup:
  * after a #7247 fatal the CRI plugin kills the daemon, so tasks can only be removed with
- * the plugin disabled.
+ * the plugin disabled. `runc`: the runc binary the shim runs, when not the one on PATH.
  */
-export function configText(p: DaemonPaths, cri: boolean): string {
+export function configText(p: DaemonPaths, cri: boolean, runc?: string): string {
   const q = (s: string) => JSON.stringify(s);
   const cniBin = join(p.base, "cni", "bin");
   const cniConf = join(p.base, "cni", "conf");
@@ -70,6 +71,7 @@ export function configText(p: DaemonPaths, cri: boolean): string {
     '        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
     // runc's default root /run/containerd/runc would be shared with any system containerd.
     `          Root = ${q(join(p.state, "runc"))}`,
+    ...(runc ? [`          BinaryName = ${q(runc)}`] : []),
     "",
   ];
   return lines.join("\n");
@@ -88,6 +90,14 @@ export interface DaemonOptions {
   onSpawn?: (pid: number) => void;
   /** Once aborted, a start stops waiting for readiness (the process stays, for cleanup to stop). */
   abort?: AbortSignal;
+  /** First on the daemon's PATH: containerd runs the first containerd-shim-runc-v2 on it (1.7 runtime/v2/shim/util.go:Command). */
+  binDir?: string;
+  /** The ctr of the same release, for the CRI-less daemon's readiness. Default "ctr". */
+  ctr?: string;
+  /** BinaryName in the runc options (see configText). */
+  runc?: string;
+  /** Runs the daemon through another program that execs it, e.g. into the run's mount namespace (mount-namespace.ts). */
+  wrap?: (file: string, args: string[]) => { file: string; args: string[] };
 }
 
 export class ContainerdDaemon {
@@ -122,15 +132,20 @@ export class ContainerdDaemon {
     for (const d of ["cni/bin", "cni/conf", "opt"]) mkdirSync(join(this.paths.base, d), { recursive: true });
     const n = this.starts++;
     const config = join(this.paths.base, this.cri ? "config.toml" : "config-nocri.toml");
-    writeFileSync(config, configText(this.paths, this.cri));
+    writeFileSync(config, configText(this.paths, this.cri, this.opts.runc));
     this.currentLog = join(this.paths.logDir, `containerd-${this.cri ? "" : "nocri-"}${n}.log`);
     const fd = openSync(this.currentLog, "a");
     const t0 = Date.now();
     // detached: its own process group, so a Ctrl-C on our terminal does not kill it behind
     // the harness's back; cleanup stops it by PID.
-    const child = spawn(this.opts.binary ?? "containerd", ["--config", config, "--log-level", "info"], {
+    const args = ["--config", config, "--log-level", "info"];
+    const cmd = this.opts.wrap?.(this.opts.binary ?? "containerd", args) ?? { file: this.opts.binary ?? "containerd", args };
+    const binDir = this.opts.binDir;
+    const child = spawn(cmd.file, cmd.args, {
       detached: true,
       stdio: ["ignore", fd, fd],
+      // The hold directory of the TEST-ONLY hooks (slow-calls.ts); a daemon without them ignores it.
+      env: { ...process.env, ...(binDir ? { PATH: `${binDir}:${process.env.PATH ?? ""}` } : {}), [holdDirVariable]: holdDirOf(this.paths.base) },
     });
     closeSync(fd);
     if (child.pid !== undefined) this.opts.onSpawn?.(child.pid);
@@ -164,7 +179,7 @@ export class ContainerdDaemon {
         return false;
       }
     }
-    const r = await exec("ctr", ["-a", this.paths.socket, "version"], 2000);
+    const r = await exec(this.opts.ctr ?? "ctr", ["-a", this.paths.socket, "version"], 2000);
     return r.code === 0;
   }
 

@@ -1,12 +1,20 @@
 // The small filesystem under containerd's root, which traces fill and free. A loop-mounted
 // ext4 made with `-m 0` (containerd runs as root and would otherwise eat the reserved
 // blocks); where loop devices are missing, a size-limited tmpfs (there a mkdir needs no
-// block, so some writes fail later than on ext4: real-containerd.md, "--fs tmpfs").
-import { mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+// block and blocks are pages, so some writes fail later than on ext4: real-containerd.md, "--fs tmpfs").
+import { mkdirSync, readdirSync, readFileSync, statfsSync, statSync, truncateSync, unlinkSync } from "node:fs";
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { exec, run } from "./exec.ts";
 import { throwIfInterrupted } from "./interrupt.ts";
+import { splitDisk } from "../model/disk.ts";
+
+/**
+ * The ext4 block size, given to mkfs explicitly: the model's (model/disk.ts, config.disk.blockBytes),
+ * so a block the model counts is a block of the real filesystem. mke2fs would pick 1 KiB for
+ * these small images anyway (mke2fs.conf "small"), but only by its configuration's say-so.
+ */
+export const harnessBlockBytes = splitDisk.blockBytes;
 
 export type DiskKind = "ext4-loop" | "tmpfs";
 
@@ -36,7 +44,7 @@ export class SmallDisk {
     if (prefer === "ext4-loop") {
       try {
         await run("truncate", ["-s", `${this.sizeMiB}M`, this.image]);
-        await run("mkfs.ext4", ["-q", "-F", "-m", "0", this.image]);
+        await run("mkfs.ext4", ["-q", "-F", "-m", "0", "-b", String(harnessBlockBytes), this.image]);
         this.changes.loopImage(this.image);
         this.loopDevice = (await run("losetup", ["-f", "--show", this.image])).trim();
         this.changes.loopDevice(this.loopDevice);
@@ -92,6 +100,40 @@ export class SmallDisk {
       if (await this.isFull()) return;
     }
     throw new Error(`could not fill ${this.mountPoint} to ENOSPC`);
+  }
+
+  /**
+   * disk.room: the filesystem full but for exactly `blocks` free blocks, as statfs counts
+   * them for containerd (f_bavail: root may not take ext4's reserved clusters either). Fills,
+   * then shortens the biggest filler by the missing blocks (a truncate frees exactly the data
+   * blocks cut off; its extents sit in the inode) and appends when too many came free,
+   * syncing and measuring after each step until the count is exact.
+   */
+  async leaveFree(blocks: number): Promise<void> {
+    if (this.kind !== "ext4-loop") throw new Error(`disk.room needs the ext4 loop filesystem (block counts), not ${this.kind}`);
+    await this.fill();
+    for (let round = 0; round < 16; round++) {
+      throwIfInterrupted();
+      await exec("sync", ["-f", this.mountPoint]);
+      const { bavail, bsize } = statfsSync(this.mountPoint);
+      if (bavail === blocks) return;
+      if (bavail < blocks) {
+        const fillers = readdirSync(this.mountPoint).filter((f) => f.startsWith("restart-sim-filler-")).map((f) => join(this.mountPoint, f));
+        const biggest = fillers.map((f) => ({ f, size: statSync(f).size })).sort((a, b) => b.size - a.size)[0];
+        const cut = (blocks - bavail) * bsize;
+        if (!biggest || biggest.size < cut) throw new Error(`cannot free ${blocks} blocks on ${this.mountPoint}: fillers too small`);
+        truncateSync(biggest.f, biggest.size - cut);
+      } else {
+        const file = await open(join(this.mountPoint, `restart-sim-filler-${this.fillers++}`), "w");
+        try {
+          await file.write(Buffer.alloc((bavail - blocks) * bsize, 0x5a));
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+      }
+    }
+    throw new Error(`could not leave exactly ${blocks} free blocks on ${this.mountPoint}`);
   }
 
   /** True when a one-byte write + fsync of a new file fails with ENOSPC. */

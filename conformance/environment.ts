@@ -1,8 +1,9 @@
 // Everything one conformance run owns on the host, set up together and torn down together:
 // a work dir under os.tmpdir(), the small root filesystem, the state tmpfs, the daemon, the
-// image, our cgroup tree. Each thing is entered in the run's record (run-record.ts) as it
-// is made. `cleanup()` removes all of it in the order real-containerd.md found necessary
-// and then checks that nothing is left; SIGINT/SIGTERM trigger it too (interrupt.ts).
+// image, our cgroup tree, and for containerd 1.7 a private mount namespace. Each thing is
+// entered in the run's record (run-record.ts) as it is made. `cleanup()` removes all of it
+// in the order real-containerd.md found necessary and then checks that nothing is left;
+// SIGINT/SIGTERM trigger it too (interrupt.ts).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,8 @@ import { ContainerdDaemon, daemonPaths, type DaemonPaths } from "./daemon.ts";
 import { SmallDisk, type DiskKind } from "./disk.ts";
 import { exec, run } from "./exec.ts";
 import { runEnded, runStarted, throwIfInterrupted } from "./interrupt.ts";
+import type { Containerd17 } from "./containerd-1.7.ts";
+import { RunContainerdNamespace } from "./mount-namespace.ts";
 import { buildImageArchive } from "./oci-image.ts";
 import { basePrefix, RunRecord } from "./run-record.ts";
 import { leftoversOf, removeRun, stepInto } from "./teardown.ts";
@@ -29,7 +32,15 @@ export interface EnvironmentOptions {
   layout?: DiskLayout;
   /** The containerd binary to run (a name on PATH or a path); default "containerd". */
   containerd?: string;
+  /**
+   * Run containerd 1.7 from Debian trixie instead (containerd-1.7.ts): its own shim and ctr,
+   * bookworm's runc, and every daemon of the run in one private mount namespace.
+   */
+  containerd17?: Containerd17;
 }
+
+/** bookworm's runc: trixie's needs a newer glibc than bookworm has (containerd-1.7.md). */
+const hostRunc = "/usr/sbin/runc";
 
 export interface CleanupReport {
   ms: number;
@@ -56,6 +67,9 @@ export class RealEnvironment {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
   private readonly binary: string | undefined;
+  private readonly containerd17: Containerd17 | undefined;
+  /** containerd 1.7's: made in setup, entered by every daemon start, gone with the run's processes. */
+  private namespace: RunContainerdNamespace | undefined;
 
   constructor(opts: EnvironmentOptions = {}) {
     throwIfInterrupted();
@@ -82,7 +96,8 @@ export class RealEnvironment {
     if (this.layout === "split-cri") {
       this.disks.push(new SmallDisk(join(this.base, "cri-disk.img"), join(this.paths.root, "io.containerd.grpc.v1.cri"), 16, this.record));
     }
-    this.binary = opts.containerd;
+    this.containerd17 = opts.containerd17;
+    this.binary = opts.containerd17?.containerd ?? opts.containerd;
     this.daemon = this.newDaemon(true);
   }
 
@@ -90,10 +105,23 @@ export class RealEnvironment {
     return new ContainerdDaemon(this.paths, {
       cri,
       ...(this.binary ? { binary: this.binary } : {}),
+      ...(this.containerd17
+        ? { binDir: this.containerd17.binDir, ctr: this.ctr, runc: hostRunc, wrap: (file: string, args: string[]) => this.inNamespace(file, args) }
+        : {}),
       onSpawn: (pid) => this.record.daemon(pid),
       // The CRI-less daemon is cleanup's own: an interrupt must not stop it waiting.
       ...(cri ? { abort: this.abort.signal } : {}),
     });
+  }
+
+  /** ctr of the daemon's release. */
+  private get ctr(): string {
+    return this.containerd17?.ctr ?? "ctr";
+  }
+
+  private inNamespace(file: string, args: string[]): { file: string; args: string[] } {
+    if (!this.namespace) throw new Error("containerd 1.7 started before the run's mount namespace was made");
+    return this.namespace.wrap(file, args);
   }
 
   /** Runs a step that makes things on the host; nothing starts after an interrupt. */
@@ -118,6 +146,9 @@ export class RealEnvironment {
       this.record.mount(this.paths.state);
       await run("mount", ["-t", "tmpfs", "-o", "size=64m,mode=0711", "tmpfs", this.paths.state]);
       for (const d of ["podlogs", "ctl"]) mkdirSync(join(this.base, d), { recursive: true });
+      // After every mount of the run: the namespace is a copy of the mount table as it is now.
+      // Its holder is recorded like a daemon, so a killed run's cleanup kills it by pid.
+      if (this.containerd17) this.namespace = await RunContainerdNamespace.create(this.base, (pid) => this.record.daemon(pid));
       const started = await this.startDaemon();
       if (!started.ready) throw new Error(`containerd did not start on a fresh root: ${started.error}`);
       await this.importImage();
@@ -134,7 +165,7 @@ export class RealEnvironment {
       imageArchive ??= buildImageArchive();
       const tar = join(this.base, "image.tar");
       writeFileSync(tar, await imageArchive);
-      await run("ctr", ["-a", this.paths.socket, "-n", "k8s.io", "images", "import", tar], 60_000);
+      await run(this.ctr, ["-a", this.paths.socket, "-n", "k8s.io", "images", "import", tar], 60_000);
       rmSync(tar);
     });
   }
@@ -143,6 +174,18 @@ export class RealEnvironment {
   fillDisks(): Promise<void> {
     return this.guarded(async () => {
       for (const d of this.disks) await d.fill();
+    });
+  }
+
+  /**
+   * disk.room: every filesystem full but for the given free blocks (disk-room.ts): the root's
+   * under "single"; the root's and the CRI dir's under "split-cri".
+   */
+  leaveFree(free: { root: number; cri: number }): Promise<void> {
+    return this.guarded(async () => {
+      const [root, cri] = this.disks;
+      await root!.leaveFree(free.root);
+      if (cri) await cri.leaveFree(free.cri);
     });
   }
 
@@ -177,7 +220,7 @@ export class RealEnvironment {
     const r = await d.start();
     try {
       if (!r.ready) throw new Error(`CRI-less containerd did not start: ${r.error}`);
-      const ctr = (...args: string[]) => exec("ctr", ["-a", this.paths.socket, "-n", "k8s.io", ...args], 30_000);
+      const ctr = (...args: string[]) => exec(this.ctr, ["-a", this.paths.socket, "-n", "k8s.io", ...args], 30_000);
       const tasks = (await ctr("tasks", "ls", "-q")).stdout.split("\n").filter(Boolean);
       for (const t of tasks) await ctr("tasks", "kill", "-s", "SIGKILL", t);
       for (const t of tasks) await ctr("tasks", "delete", "-f", t);

@@ -10,12 +10,14 @@
 // Nothing pins it but its processes: once the holder, the daemons and their shims are dead,
 // the kernel drops the namespace and every mount made in it (sandbox shm, container rootfs),
 // so the run's usual teardown (kill the run's processes, then unmount, then detach loops)
-// removes it too, after a kill of the harness as well.
+// removes it too, after a kill of the harness as well; "no process of the run is left" is
+// the check that it is gone. (Not its inode number: a later namespace, of any run, may get
+// the same one once it is gone.)
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { poll } from "./exec.ts";
-import { isAlive, listProcesses } from "./host.ts";
+import { isAlive } from "./host.ts";
 
 /** Where containerd's compile-time state dir is, which the namespace hides. */
 export const runContainerd = "/run/containerd";
@@ -24,10 +26,6 @@ export class RunContainerdNamespace {
   private constructor(
     /** The holder: `nsenter --target <pid> --mount` enters the namespace. */
     readonly pid: number,
-    /** `mnt:[<inode>]`, as /proc/<pid>/ns/mnt reads: tells which processes are inside. */
-    readonly id: string,
-    /** The run's dir that shims see as /run/containerd. */
-    readonly dir: string,
   ) {}
 
   /**
@@ -35,6 +33,7 @@ export class RunContainerdNamespace {
    * wait, so it can be recorded and killed even if the harness dies right after.
    */
   static async create(base: string, onSpawn: (pid: number) => void): Promise<RunContainerdNamespace> {
+    // What shims see as /run/containerd: removed with the base.
     const dir = join(base, "run-containerd");
     mkdirSync(dir, { recursive: true, mode: 0o711 });
     // The mount point must exist. Creating it is the only change on the host's /run; the
@@ -61,20 +60,13 @@ export class RunContainerdNamespace {
       const why = readFileSync(join(base, "mount-namespace.log"), "utf8").trim();
       throw new Error(`the run's mount namespace did not come up${why ? `: ${why}` : ""}`);
     }
-    return new RunContainerdNamespace(pid, readlinkSync(`/proc/${pid}/ns/mnt`), dir);
+    return new RunContainerdNamespace(pid);
   }
 
   /** The argv that runs `command` inside the namespace (nsenter execs it: same pid). */
   wrap(command: string, args: string[]): { file: string; args: string[] } {
     if (!isAlive(this.pid)) throw new Error(`the run's mount namespace is gone (holder pid ${this.pid} exited)`);
     return { file: "nsenter", args: [`--target=${this.pid}`, "--mount", "--", command, ...args] };
-  }
-
-  /** Processes still inside the namespace; empty once it is gone with all its mounts. */
-  members(): number[] {
-    return listProcesses()
-      .filter((p) => p.state !== "Z" && mountNamespaceOf(p.pid) === this.id)
-      .map((p) => p.pid);
   }
 }
 
@@ -83,13 +75,5 @@ function argv(pid: number): string[] {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   } catch {
     return [];
-  }
-}
-
-function mountNamespaceOf(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/ns/mnt`);
-  } catch {
-    return undefined;
   }
 }

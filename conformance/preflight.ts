@@ -1,7 +1,7 @@
 // What the real-daemon run needs from the host, checked before anything is mounted or started.
 import { execFileSync } from "node:child_process";
 
-const tools = ["containerd", "ctr", "runc", "mkfs.ext4", "losetup", "mount"];
+const tools = ["containerd", "ctr", "runc", "mkfs.ext4", "losetup", "mount", "flock"];
 
 function has(tool: string): boolean {
   try {

@@ -8,12 +8,19 @@ import { podNamespace, podUid } from "../model/names.ts";
 import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
 import { CriClient, CriError, type ContainerConfig, type PodSandboxConfig } from "./cri-client.ts";
 import { errorLinesMentioning, logField, startedRevisions } from "./daemon-log.ts";
+import type { Containerd17 } from "./containerd-1.7.ts";
 import type { DiskKind } from "./disk.ts";
-import { RealEnvironment, type CleanupReport, type DiskLayout } from "./environment.ts";
+import { RealEnvironment, type CleanupReport } from "./environment.ts";
+import type { DiskLayout } from "../model/disk.ts";
+import { eventsAsRun, type LoadOrders } from "./recordings.ts";
+import { roomOnDisk } from "./disk-room.ts";
+import type { Config } from "../model/config.ts";
+import type { Release } from "./containerd-1.7.ts";
 import { poll, sleep } from "./exec.ts";
 import { throwIfInterrupted } from "./interrupt.ts";
 import { isAlive, killPid, processesWithArg } from "./host.ts";
 import { busyboxImage } from "./oci-image.ts";
+import { createdIds, holdDirOf, Holds, msPerModelSecond, SlowCalls } from "./slow-calls.ts";
 
 export interface RealTrace {
   name: string;
@@ -23,16 +30,34 @@ export interface RealTrace {
 /** Event types the real daemon cannot run, as the event catalogue says (no real kubelet here, no partial disk, no hanging storage). */
 const unsupportedTypes = new Set(Object.entries(eventCatalogue).flatMap(([type, entry]) => ("cannot" in entry.daemon ? [type] : [])));
 
-export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string }[] {
-  return trace.events.flatMap((e, index) => (unsupportedTypes.has(e.type) ? [{ index, type: e.type }] : []));
+/** The longest real wait one clock.tick may take: the exit back-off's real seconds, bounded (events.ts: clock.tick). */
+export const maxTickMs = 30_000;
+
+/** The events the harness cannot run, each with why (the catalogue's reason, or a clock.tick's wait). */
+export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string; why: string }[] {
+  const events = trace.events as readonly Event[];
+  return events.flatMap((e, index) => {
+    const daemon = eventCatalogue[e.type]?.daemon;
+    if (unsupportedTypes.has(e.type) && daemon && "cannot" in daemon) return [{ index, type: e.type, why: daemon.cannot }];
+    if (e.type === "clock.tick" && e.seconds * msPerModelSecond(events) > maxTickMs) {
+      const wait = (e.seconds * msPerModelSecond(events)) / 1000;
+      return [{ index, type: e.type, why: `clock.tick of ${e.seconds} s (#${index}) would wait ${wait} s of real time; the harness waits at most ${maxTickMs / 1000} s per tick` }];
+    }
+    return [];
+  });
 }
 
 export interface RunOptions {
   diskMiB?: number;
   fs?: DiskKind;
-  layout?: DiskLayout;
+  /** The model's layout: split is the harness's "split-cri", shared its "single" (environment.ts). */
+  disk?: DiskLayout;
   /** The containerd binary to run, e.g. a variant's build; default the packaged one on PATH. */
   containerd?: string;
+  /** Run Debian trixie's containerd 1.7 instead (containerd-1.7.ts). */
+  containerd17?: Containerd17;
+  /** The model configuration the run is compared with: disk.room leaves the blocks its writes need (disk-room.ts). */
+  config?: Config;
   /** Progress lines (one per event); silent when absent. */
   log?: (line: string) => void;
 }
@@ -48,6 +73,8 @@ export interface RealRun {
   /** The revision each daemon start logged: proves which binary ran. */
   revisions: string[];
   perEventMs: number[];
+  /** At each containerd.start that started the daemon, its containers in the order 1.6.20 loads them (recordings.ts). */
+  loadOrders: LoadOrders;
 }
 
 /** The default main process: proves it ran (/m/started) and exits with the code the harness writes to /m/exit. */
@@ -83,13 +110,17 @@ export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}):
     if (!r.success) throw new Error(`trace ${trace.name} event #${i}: ${r.error.message}`);
     return r.data;
   });
+  if (events.some((e) => e.type === "storage.hang") && (!opts.containerd || opts.containerd17)) {
+    throw new Error(`trace ${trace.name} holds calls (storage.hang): only a build with the test hooks can (--variant, conformance/patches/test-hooks.patch)`);
+  }
   const t0 = Date.now();
   const env = new RealEnvironment({
     ...(opts.diskMiB ? { diskMiB: opts.diskMiB } : {}),
-    ...(opts.layout ? { layout: opts.layout } : {}),
+    ...(opts.disk ? { layout: opts.disk === "shared" ? ("single" as const) : ("split-cri" as const) } : {}),
     ...(opts.containerd ? { containerd: opts.containerd } : {}),
+    ...(opts.containerd17 ? { containerd17: opts.containerd17 } : {}),
   });
-  const runner = new TraceRunner(env, opts.log ?? (() => {}));
+  const runner = new TraceRunner(env, opts.log ?? (() => {}), events, opts.config, opts.containerd17 ? "1.7" : "1.6");
   let observation: Observation | undefined;
   let failure: unknown;
   try {
@@ -109,41 +140,53 @@ export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}):
   const cleanup = await env.cleanup();
   if (failure) throw failure;
   if (cleanup.leftovers.length > 0) throw new Error(`cleanup left: ${cleanup.leftovers.join("; ")}`);
-  return { observation: observation!, wallMs: Date.now() - t0, cleanup, notes: runner.notes, daemonLog, revisions, perEventMs: runner.perEventMs };
+  return { observation: observation!, wallMs: Date.now() - t0, cleanup, notes: runner.notes, daemonLog, revisions, perEventMs: runner.perEventMs, loadOrders: runner.loadOrders };
 }
 
 class TraceRunner {
   private readonly sandboxes = new Map<string, SandboxRec>();
   private readonly containers = new Map<string, ContainerRec>();
+  /** Every create call made, by label; realId is "" until the call returns or is held (then the hook names it). */
+  private readonly issuedSandboxes = new Map<string, SandboxRec>();
+  private readonly issuedContainers = new Map<string, ContainerRec>();
   private readonly calls: ObservedCall[] = [];
   private phase: Observation["containerd"] = "up";
   private error: string | null = null;
   readonly notes: string[] = [];
   readonly perEventMs: number[] = [];
+  readonly loadOrders: LoadOrders = {};
+
+  private readonly slow: SlowCalls;
 
   constructor(
     private readonly env: RealEnvironment,
     private readonly log: (line: string) => void,
-  ) {}
+    private readonly events: readonly Event[],
+    private readonly config: Config | undefined,
+    private readonly release: Release,
+  ) {
+    this.slow = new SlowCalls(new Holds(holdDirOf(env.base)), events, log);
+  }
 
   async apply(index: number, e: Event): Promise<void> {
     this.log(`#${index} ${JSON.stringify(e)}`);
+    this.slow.check(index);
     switch (e.type) {
       case "cri.runPodSandbox":
-        return this.call(index, e.type, (c) => this.runPodSandbox(c, e));
+        return this.call(index, e.type, (c, ms) => this.runPodSandbox(c, e, ms), (id) => (this.issuedSandboxes.get(e.id)!.realId = id));
       case "cri.createContainer":
-        return this.call(index, e.type, (c) => this.createContainer(c, e));
+        return this.call(index, e.type, (c, ms) => this.createContainer(c, e, ms), (id) => (this.issuedContainers.get(e.id)!.realId = id));
       case "cri.startContainer":
-        return this.call(index, e.type, (c) => this.startContainer(c, e.id));
+        return this.call(index, e.type, (c, ms) => this.startContainer(c, e.id, ms));
       case "cri.stopContainer":
         // timeout 0 = kill at once, like a kubelet with no grace period left.
-        return this.call(index, e.type, (c) => c.stopContainer(this.containerId(e.id), 0));
+        return this.call(index, e.type, (c, ms) => c.stopContainer(this.containerId(e.id), 0, ms));
       case "cri.removeContainer":
-        return this.call(index, e.type, (c) => c.removeContainer(this.containerId(e.id)));
+        return this.call(index, e.type, (c, ms) => c.removeContainer(this.containerId(e.id), ms));
       case "cri.stopPodSandbox":
-        return this.call(index, e.type, (c) => c.stopPodSandbox(this.sandboxId(e.id)));
+        return this.call(index, e.type, (c, ms) => c.stopPodSandbox(this.sandboxId(e.id), ms));
       case "cri.removePodSandbox":
-        return this.call(index, e.type, (c) => c.removePodSandbox(this.sandboxId(e.id)));
+        return this.call(index, e.type, (c, ms) => c.removePodSandbox(this.sandboxId(e.id), ms));
       case "process.exit":
         return this.processExit(e);
       case "containerd.stop":
@@ -153,22 +196,31 @@ class TraceRunner {
         {
           const exit = await this.env.daemon.stop();
           this.log(`  containerd exited: code ${exit?.code} signal ${exit?.signal}`);
+          this.slow.daemonGone();
         }
         this.phase = "down";
         this.error = null;
         return;
       case "containerd.start":
-        return this.containerdStart(e);
+        return this.containerdStart(index, e);
       case "disk.fill":
         await this.env.fillDisks();
         return;
       case "disk.free":
         await this.env.freeDisks();
         return;
+      case "disk.room":
+        return this.diskRoom(index);
       case "clock.tick":
-        // Real time has to pass: the CRI exit back-off retries after 1 s, 2 s, 4 s ...
-        await sleep(e.seconds * 1000);
+        // Real time has to pass: the CRI exit back-off retries after 1 s, 2 s, 4 s ...; in a
+        // trace with slow calls, scaled like the calls' deadlines (slow-calls.ts).
+        await sleep(this.slow.tick(e.seconds));
         return;
+      case "storage.hang":
+        this.slow.hang();
+        return;
+      case "storage.resume":
+        return this.slow.resume(e.waiting ?? "finish", () => this.env.daemon.readLog());
       default:
         throw new Error(`event type ${e.type} is not supported on the real containerd`);
     }
@@ -176,26 +228,35 @@ class TraceRunner {
 
   // ---- CRI calls ----------------------------------------------------------------------
 
-  /** Runs one CRI call and records it; a daemon that is down is asked anyway (UNAVAILABLE). */
-  private async call(index: number, type: string, fn: (c: CriClient) => Promise<unknown>): Promise<void> {
+  /**
+   * Runs one CRI call with the kubelet's deadline and records its result when it comes; a
+   * daemon that is down is asked anyway (UNAVAILABLE). A create call held at the storage
+   * goes on in the background (slow-calls.ts); `onHeld` learns the id the daemon gave it.
+   */
+  private async call(index: number, type: string, fn: (c: CriClient, deadlineMs: number) => Promise<unknown>, onHeld?: (id: string) => void): Promise<void> {
     let client = this.env.daemon.client;
     let temporary = false;
     if (!client) {
       client = new CriClient(this.env.paths.socket, { defaultDeadlineMs: 2000 });
       temporary = true;
     }
-    try {
-      await fn(client);
-      this.calls.push({ event: index, type, ok: true, error: null });
-      this.log(`  ok`);
-    } catch (err) {
-      if (!(err instanceof CriError)) throw err;
-      const text = this.normalise(err.message);
-      this.calls.push({ event: index, type, ok: false, error: text });
-      this.log(`  error: ${text}`);
-    } finally {
-      if (temporary) client.close();
-    }
+    const c = client;
+    const done = (async () => {
+      try {
+        await fn(c, this.slow.deadlineMs(type));
+        this.calls.push({ event: index, type, ok: true, error: null });
+        this.log(`  #${index} ok`);
+      } catch (err) {
+        if (!(err instanceof CriError)) throw err;
+        const text = this.normalise(err.message);
+        this.calls.push({ event: index, type, ok: false, error: text });
+        this.log(`  #${index} error: ${text}`);
+      } finally {
+        if (temporary) c.close();
+      }
+    })();
+    const held = await this.slow.issued(index, type, done);
+    if (held !== undefined) onHeld?.(held);
   }
 
   private sandboxConfig(pod: string, attempt: number): PodSandboxConfig {
@@ -216,15 +277,16 @@ class TraceRunner {
     };
   }
 
-  private async runPodSandbox(client: CriClient, e: EventOf<"cri.runPodSandbox">): Promise<void> {
-    if (this.sandboxes.has(e.id)) throw new Error(`sandbox label ${e.id} was already created in this trace`);
-    const config = this.sandboxConfig(e.pod, e.attempt);
-    const id = await client.runPodSandbox(config);
-    this.sandboxes.set(e.id, { label: e.id, realId: id, config });
+  private async runPodSandbox(client: CriClient, e: EventOf<"cri.runPodSandbox">, deadlineMs: number): Promise<void> {
+    if (this.issuedSandboxes.has(e.id)) throw new Error(`sandbox label ${e.id} was already created in this trace`);
+    const rec: SandboxRec = { label: e.id, realId: "", config: this.sandboxConfig(e.pod, e.attempt) };
+    this.issuedSandboxes.set(e.id, rec);
+    rec.realId = await client.runPodSandbox(rec.config, deadlineMs);
+    adopt(this.sandboxes, this.issuedSandboxes, rec);
   }
 
-  private async createContainer(client: CriClient, e: EventOf<"cri.createContainer">): Promise<void> {
-    if (this.containers.has(e.id)) throw new Error(`container label ${e.id} was already created in this trace`);
+  private async createContainer(client: CriClient, e: EventOf<"cri.createContainer">, deadlineMs: number): Promise<void> {
+    if (this.issuedContainers.has(e.id)) throw new Error(`container label ${e.id} was already created in this trace`);
     const sb = this.sandboxes.get(e.sandbox);
     const sandboxConfig = sb?.config ?? this.sandboxConfig(`unmapped-${e.sandbox}`, 0);
     const ctlDir = join(this.env.base, "ctl", e.id);
@@ -248,25 +310,28 @@ class TraceRunner {
       log_path: `${e.name}/${e.attempt}.log`,
       linux: { security_context: { namespace_options: { network: "NODE", pid: "CONTAINER", ipc: "POD" } } },
     };
-    const id = await client.createContainer(sb?.realId ?? bogusId(e.sandbox), config, sandboxConfig);
-    this.containers.set(e.id, { label: e.id, realId: id, name: e.name, attempt: e.attempt, ctlDir, marker, pid: undefined });
+    const rec: ContainerRec = { label: e.id, realId: "", name: e.name, attempt: e.attempt, ctlDir, marker, pid: undefined };
+    this.issuedContainers.set(e.id, rec);
+    rec.realId = await client.createContainer(sb?.realId ?? bogusId(e.sandbox), config, sandboxConfig, deadlineMs);
+    adopt(this.containers, this.issuedContainers, rec);
   }
 
-  private async startContainer(client: CriClient, label: string): Promise<void> {
-    const rec = this.containers.get(label);
-    await client.startContainer(this.containerId(label));
+  private async startContainer(client: CriClient, label: string, deadlineMs: number): Promise<void> {
+    const rec = this.containers.get(label) ?? this.issuedContainers.get(label);
+    await client.startContainer(this.containerId(label), deadlineMs);
     if (!rec) return;
+    adopt(this.containers, this.issuedContainers, rec); // a held create's container, now known to exist
     // Let the process reach its first line, so "ran" is a fact before the next event.
     if (rec.marker) await poll(() => (existsSync(join(rec.ctlDir, "started")) ? true : undefined), 5000);
     rec.pid = readInitPid(this.env.paths.state, rec.realId);
   }
 
   private containerId(label: string): string {
-    return this.containers.get(label)?.realId ?? bogusId(label);
+    return (this.containers.get(label) ?? this.issuedContainers.get(label))?.realId || bogusId(label);
   }
 
   private sandboxId(label: string): string {
-    return this.sandboxes.get(label)?.realId ?? bogusId(label);
+    return (this.sandboxes.get(label) ?? this.issuedSandboxes.get(label))?.realId || bogusId(label);
   }
 
   // ---- processes and the daemon --------------------------------------------------------
@@ -317,11 +382,38 @@ class TraceRunner {
     this.log(`  exit handling: ${settled ?? "no outcome within 5 s"}`);
   }
 
-  private async containerdStart(e: EventOf<"containerd.start">): Promise<void> {
-    if (e.order) this.notes.push("containerd.start: `order` ignored, the real daemon loads containers in parallel");
+  /**
+   * disk.room: the filesystems full but for the blocks the model's next writes take
+   * (disk-room.ts), with the model replayed as the daemon runs: restarts after this one in the
+   * id order of the containers made so far (a container made later goes last).
+   */
+  private async diskRoom(index: number): Promise<void> {
+    if (!this.config) throw new Error(`disk.room (#${index}) needs the model configuration the run is compared with`);
+    const ids = this.byId();
+    const orders: LoadOrders = { ...this.loadOrders };
+    for (const [i, e] of this.events.entries()) if (i > index && e.type === "containerd.start") orders[String(i)] = ids;
+    const room = roomOnDisk(eventsAsRun(this.events, this.release, orders), index, this.config);
+    if ("cannot" in room) throw new Error(room.cannot);
+    await this.env.leaveFree(room.free);
+    this.log(`  free blocks: root ${room.free.root}${this.env.layout === "split-cri" ? `, cri ${room.free.cri}` : ""}`);
+    this.notes.push(`disk.room #${index}: ${this.env.layout === "split-cri" ? `${room.free.root} free block(s) on the root filesystem, ${room.free.cri} on the CRI one` : `${room.free.root} free block(s)`}`);
+  }
+
+  /** The containers made so far in the order containerd 1.6.20's recover() loads them: by id (recordings.ts: eventsAsRun). */
+  private byId(): string[] {
+    return [...this.containers.values()].sort((a, b) => (a.realId < b.realId ? -1 : a.realId > b.realId ? 1 : 0)).map((c) => c.label);
+  }
+
+  private async containerdStart(index: number, e: EventOf<"containerd.start">): Promise<void> {
     if (this.env.daemon.running) {
       this.notes.push("containerd.start while up: nothing done");
       return;
+    }
+    // Ids the harness never learnt (a failed create) have no record left to load.
+    const order = this.byId();
+    this.loadOrders[String(index)] = order;
+    if (e.order || e.parallel) {
+      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (1.6.20 loads one at a time in this order)`);
     }
     const r = await this.env.startDaemon();
     if (r.ready) {
@@ -348,6 +440,12 @@ class TraceRunner {
   // ---- the observation -----------------------------------------------------------------
 
   async observe(): Promise<Observation> {
+    await this.slow.settle();
+    // A create whose caller had gone may still have made its container: the daemon logged its id.
+    const made = createdIds(this.daemonLogText());
+    for (const rec of this.issuedSandboxes.values()) if (made.has(rec.realId)) adopt(this.sandboxes, this.issuedSandboxes, rec);
+    for (const rec of this.issuedContainers.values()) if (made.has(rec.realId)) adopt(this.containers, this.issuedContainers, rec);
+    this.calls.sort((a, b) => a.event - b.event);
     const client = this.env.daemon.running ? this.env.daemon.client : undefined;
     const listedContainers = client ? await client.listContainers() : [];
     const listedSandboxes = client ? await client.listPodSandbox() : [];
@@ -381,8 +479,8 @@ class TraceRunner {
   /** Real ids become labels and the work dir becomes $BASE, so texts compare across runs. */
   normalise(text: string): string {
     let out = text.split(this.env.base).join("$BASE");
-    for (const c of this.containers.values()) out = out.split(c.realId).join(c.label);
-    for (const s of this.sandboxes.values()) out = out.split(s.realId).join(s.label);
+    for (const c of [...this.containers.values(), ...this.issuedContainers.values()]) if (c.realId) out = out.split(c.realId).join(c.label);
+    for (const s of [...this.sandboxes.values(), ...this.issuedSandboxes.values()]) if (s.realId) out = out.split(s.realId).join(s.label);
     // Ids the harness never learnt (a create that failed) vary per run.
     return out.replace(/unmapped-id-([^"\s]+)/g, "$1").replace(/\b[0-9a-f]{64}\b/g, "<id>");
   }
@@ -412,6 +510,15 @@ class TraceRunner {
     }
     return out;
   }
+}
+
+/**
+ * A create's result becomes a container (sandbox) of the observation. A call joined to a held
+ * call returns that call's id: the object is the held call's, under its label, made once.
+ */
+function adopt<R extends { label: string; realId: string }>(made: Map<string, R>, issued: Map<string, R>, rec: R): void {
+  const first = [...issued.values()].find((r) => r.realId === rec.realId) ?? rec;
+  if (![...made.values()].some((r) => r.realId === first.realId)) made.set(first.label, first);
 }
 
 /** An id no real object has (not hex, so no prefix match), for labels whose create failed. */

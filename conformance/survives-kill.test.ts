@@ -1,10 +1,10 @@
 // The harness killed mid-trace leaves nothing behind for long: after SIGKILL the next run
 // removes the killed run's daemon, shims, containers, mounts, loop devices and dirs; after
 // SIGINT (Ctrl-C to the process group) or SIGTERM the run itself does, starts no further
-// trace and exits non-zero. Needs root and containerd, takes about half a minute: CI runs it
+// trace and exits non-zero. On containerd 1.7 the run's mount namespace goes too. Needs root and containerd, takes about half a minute: CI runs it
 // after the conformance step (.ci/run) with RESTART_SIM_KILL_TEST=1; plain `npm test` skips it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statfsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -125,6 +125,25 @@ function processesOf(rec: RunRecordData): ProcessId[] {
   return [...pids].flatMap((pid) => processId(pid) ?? []);
 }
 
+/**
+ * containerd 1.7's runs: the processes in the run's mount namespace (mount-namespace.ts), found
+ * by its holder. Read while the namespace lives: once it is gone, its inode number may name a
+ * later namespace.
+ */
+function namespaceMembers(rec: RunRecordData): ProcessId[] {
+  const holder = rec.daemons.find((d) => isRunning(d) && listProcesses().find((p) => p.pid === d.pid)?.argv[0] === join(rec.base, "mount-namespace"));
+  if (!holder) throw new Error(`no mount namespace holder among the run's daemons ${JSON.stringify(rec.daemons)}`);
+  const nsOf = (pid: number) => {
+    try {
+      return readlinkSync(`/proc/${pid}/ns/mnt`);
+    } catch {
+      return undefined;
+    }
+  };
+  const id = nsOf(holder.pid)!;
+  return listProcesses().flatMap((p) => (p.state !== "Z" && nsOf(p.pid) === id ? (processId(p.pid) ?? []) : []));
+}
+
 describe.skipIf(skip)(`the conformance harness survives being killed${skip ? ` (skipped: ${skip})` : ""}`, () => {
   it("SIGKILL mid-trace: the next run removes the killed run's daemon, shims, containers, mounts, loop devices and dir", async () => {
     const killed = startHarness([trace]);
@@ -145,6 +164,29 @@ describe.skipIf(skip)(`the conformance harness survives being killed${skip ? ` (
     expect(again.stderr()).toContain(`removed the leftovers of a killed run in ${rec.base} (its harness, pid ${killed.child.pid}, is gone) in `);
     expect(again.stderr()).not.toMatch(/FAILED|WARNING/);
     expect(whatIsLeft(final, processes)).toEqual([]);
+  });
+
+  it("SIGKILL mid-trace on containerd 1.7: the next run also ends the run's mount namespace and its mounts; no shim socket reached the host's /run/containerd/s", async () => {
+    const killed = startHarness([trace, "--containerd", "1.7"]);
+    const rec = await midTrace(killed);
+    const processes = processesOf(rec);
+    const sockets = readdirSync(join(rec.base, "run-containerd", "s"));
+    process.kill(killed.child.pid!, "SIGKILL");
+    await killed.exited;
+    const final = RunRecord.read(rec.base)!;
+    const inNamespace = namespaceMembers(final);
+    expect(inNamespace.length).toBeGreaterThanOrEqual(3); // the holder, containerd, a shim
+    expect(sockets.length).toBeGreaterThan(0);
+    expect(sockets.filter((s) => existsSync(join("/run/containerd/s", s)))).toEqual([]);
+
+    const again = startHarness([secondTrace, "--containerd", "1.7"]);
+    const done = await again.exited;
+    expect(done, again.stderr()).toEqual({ code: 0, signal: null });
+    expect(again.stderr()).toContain(`removed the leftovers of a killed run in ${rec.base} (its harness, pid ${killed.child.pid}, is gone) in `);
+    expect(again.stderr()).not.toMatch(/FAILED|WARNING/);
+    expect(whatIsLeft(final, processes)).toEqual([]);
+    // Nothing else holds the namespace: with its last process it is gone, and its mounts with it.
+    expect(inNamespace.filter(isRunning)).toEqual([]);
   });
 
   // Ctrl-C on `npm run conformance` signals the whole foreground process group: npm, tsx and

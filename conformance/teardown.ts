@@ -98,7 +98,10 @@ async function killRunProcesses(rec: RunRecordData): Promise<string> {
   for (let round = 0; round < 50; round++) {
     const pids = new Set([...runProcesses(rec).map((p) => p.pid), ...pidsInCgroups(rec.cgroupName)]);
     pids.delete(process.pid);
-    const live = [...pids].filter(isAlive);
+    // A killed process that is still exiting has lost its argv and left its cgroup, but not
+    // yet its mount namespace: the last one out of containerd 1.7's namespace unmounts the
+    // namespace's copies of our filesystems (mount-namespace.ts). Wait for it too.
+    const live = [...new Set([...pids, ...killed])].filter(isAlive);
     if (live.length === 0) return said([...killed]);
     for (const pid of live) {
       killPid(pid, "SIGKILL");

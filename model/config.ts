@@ -3,6 +3,7 @@
 import { containerdVariants, type ContainerdVariant } from "./variants/containerd.ts";
 import { kubeletVariants, type KubeletVariant } from "./variants/kubelet.ts";
 import { splitDisk, type DiskConfig, type DiskLayout } from "./disk.ts";
+import { defaultRelease, type ContainerdRelease } from "./releases.ts";
 
 export interface Config {
   name: string;
@@ -10,6 +11,8 @@ export interface Config {
   kubelet: KubeletVariant;
   /** The filesystems under containerd's root (--disk, a trace's "disk"); not part of the name. */
   disk: DiskConfig;
+  /** The containerd release it runs on (--containerd, a trace's "containerd"); not part of the name. */
+  release: ContainerdRelease;
 }
 
 export const defaultConfigName = "baseline/99748";
@@ -28,13 +31,13 @@ export function parseConfig(text: string): ConfigResult {
         `${containerdVariants.map((v) => v.name).join(", ")} and kubelet one of ${kubeletVariants.map((v) => v.name).join(", ")}`,
     };
   }
-  return { ok: true, config: { name: `${containerd.name}/${kubelet.name}`, containerd, kubelet, disk: splitDisk } };
+  return { ok: true, config: { name: `${containerd.name}/${kubelet.name}`, containerd, kubelet, disk: splitDisk, release: defaultRelease } };
 }
 
 /** Every configuration, containerd variants outer, kubelet variants inner. */
 export function allConfigs(): Config[] {
   return containerdVariants.flatMap((containerd) =>
-    kubeletVariants.map((kubelet) => ({ name: `${containerd.name}/${kubelet.name}`, containerd, kubelet, disk: splitDisk })),
+    kubeletVariants.map((kubelet) => ({ name: `${containerd.name}/${kubelet.name}`, containerd, kubelet, disk: splitDisk, release: defaultRelease })),
   );
 }
 
@@ -47,4 +50,9 @@ export function configOrThrow(text: string): Config {
 /** The same configuration on another disk layout. */
 export function onDisk(config: Config, layout: DiskLayout): Config {
   return { ...config, disk: { ...config.disk, layout } };
+}
+
+/** The same configuration on another containerd release. */
+export function onRelease(config: Config, release: ContainerdRelease): Config {
+  return { ...config, release };
 }

@@ -20,6 +20,7 @@ import { garbageCollect } from "./kubelet/gc.ts";
 import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
 import { callDeadline } from "./kubelet/remote-runtime.ts";
 import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
+import { releaseNames } from "./releases.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
 const attempt = z.number().int().min(0);
@@ -157,10 +158,12 @@ export const eventCatalogue = {
       }),
     daemon: { runs: "SIGTERM to the daemon; shims live on" },
   }),
-  // `parallel` (added): how many container loads hold a temp status file at once (recover.ts).
+  // `parallel` (added): recover()'s container loads run in waves of this many (cri/recover.ts):
+  // without it as the configuration's release loads them (1.6: one at a time; 1.7 and later:
+  // all at once, an errgroup; model/releases.ts), 1 or more as a schedule of 1.7's errgroup.
   "containerd.start": entry({
     schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional(), parallel: z.number().int().min(1).optional() }),
-    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], parallel: e.parallel ?? 1 })),
+    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], ...(e.parallel === undefined ? {} : { parallel: e.parallel }) })),
     daemon: { runs: "the daemon starts on the same root and state" },
   }),
   // `fs` (added): only the filesystem that holds containerd's root ("root") or the CRI
@@ -186,16 +189,20 @@ export const eventCatalogue = {
       }),
     daemon: { runs: "the small filesystem(s) get their space back" },
   }),
-  // Added: a nearly full disk. The next `writes` writes succeed, whatever their size and
-  // filesystem, every later one fails with ENOSPC until disk.free, blocks freed meanwhile or
-  // not (reference section 8.1 variant C: some loads succeed, some fail).
+  // Added: a nearly full disk (reference section 8.1 variant C: some loads succeed, some
+  // fail). Under the split layout the next `writes` writes succeed, whatever their size and
+  // filesystem, and every later one fails with ENOSPC until disk.free, blocks freed meanwhile
+  // or not (the meaning every trace before the layouts has). Under the shared layout it is
+  // restated in blocks: the one filesystem has `writes` free blocks (a status write or a
+  // directory takes one), and blocks freed later count.
   "disk.room": entry({
     schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
-        w.disk.room = e.writes;
-        w.disk.free = { root: null, cri: null };
-        say(ctx, "disk", `nearly full: room for ${e.writes} more write(s)`);
+        const shared = ctx.config.disk.layout === "shared";
+        w.disk.room = shared ? null : e.writes;
+        w.disk.free = { root: shared ? e.writes : null, cri: null };
+        say(ctx, "disk", shared ? `nearly full: ${e.writes} free block(s)` : `nearly full: room for ${e.writes} more write(s)`);
       }),
     daemon: { cannot: "a real filesystem has no room for exactly N more writes" },
   }),
@@ -204,7 +211,7 @@ export const eventCatalogue = {
   "storage.hang": entry({
     schema: z.strictObject({ type: z.literal("storage.hang") }),
     handle: (world, ctx) => changes(world, (w) => hangStorage(w, ctx)),
-    daemon: { cannot: "the harness has no storage that hangs on demand" },
+    daemon: { runs: "a build with the TEST-ONLY hooks (--variant) holds every create call inside NewContainer, before the rootfs snapshot (conformance/slow-calls.ts)" },
   }),
   // Added: the storage answers again: new calls go through; the calls already waiting finish
   // now ("finish", a slow call that returns late) or never return ("stuck", a stat blocked for
@@ -215,7 +222,7 @@ export const eventCatalogue = {
       changes(world, (w) => {
         for (const returned of resumeStorage(w, ctx, e.waiting ?? "finish")) callReturned(w, ctx, returned);
       }),
-    daemon: { cannot: "the harness has no storage that hangs on demand" },
+    daemon: { runs: "finish: the hold is lifted and the held calls go on with their contexts as they are now; stuck: the calls held now stay held until containerd stops" },
   }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).
@@ -253,5 +260,7 @@ export const traceSchema = z.strictObject({
   config: z.string().optional(),
   /** The disk layout the trace was written for (disk.ts); --disk wins over it. */
   disk: z.enum(diskLayouts).optional(),
+  /** The containerd release the trace was written for (releases.ts); --containerd wins over it. */
+  containerd: z.enum(releaseNames).optional(),
   events: z.array(z.unknown()),
 });

@@ -66,3 +66,20 @@ export function deleteTask(w: World, ctx: Ctx, id: string): void {
   removeTaskWorkDir(w, ctx);
   say(ctx, "cri", `delete task ${id}`, "shim");
 }
+
+/**
+ * containerd starts, before the CRI plugin recovers: the runtime v2 shim manager loads every
+ * shim (1.7 runtime/v2/shim_load.go:loadShims; main core/runtime/v2/shim_load.go). On a
+ * release that deletes a shim without a process, a container's task whose process exited
+ * while nothing waited on it is deleted as a leaked shim ("cleaning leaked shim process",
+ * containerd#6860: no pids, not in the sandbox store), exit code and all; recovery then finds
+ * no task. A sandbox's shim is left to recovery, which deletes a stopped pause task anyway.
+ */
+export function loadShims(w: World, ctx: Ctx): void {
+  if (ctx.config.release.onShimWithoutProcess === "keep") return;
+  for (const [id, task] of Object.entries(w.shim.tasks)) {
+    if (task.status !== "stopped" || w.metadata.sandboxes[id]) continue;
+    say(ctx, "shim", `shim of ${id} has no process: cleaning leaked shim process`, "cri");
+    deleteTask(w, ctx, id);
+  }
+}

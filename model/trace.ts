@@ -3,6 +3,7 @@
 import { eventSchema, traceSchema, type Event } from "./events.ts";
 import { parseConfig } from "./config.ts";
 import type { DiskLayout } from "./disk.ts";
+import type { ContainerdReleaseName } from "./releases.ts";
 
 export interface Trace {
   name: string;
@@ -10,6 +11,8 @@ export interface Trace {
   config?: string;
   /** The disk layout it was written for (default "split"). */
   disk?: DiskLayout;
+  /** The containerd release it was written for (default "1.6"). */
+  containerd?: ContainerdReleaseName;
   events: Event[];
 }
 
@@ -60,8 +63,11 @@ export function parseTrace(text: string): TraceResult {
   }
   const idError = checkIds(events);
   if (idError) return { ok: false, error: idError };
-  const { name, description, config, disk } = top.data;
-  return { ok: true, trace: { name, description, ...(config === undefined ? {} : { config }), ...(disk === undefined ? {} : { disk }), events } };
+  const { name, description, config, disk, containerd } = top.data;
+  return {
+    ok: true,
+    trace: { name, description, ...(config === undefined ? {} : { config }), ...(disk === undefined ? {} : { disk }), ...(containerd === undefined ? {} : { containerd }), events },
+  };
 }
 
 /** Keys every JavaScript object already has: the model keeps its records in plain objects keyed by these labels. */

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import type { Property } from "./invariants.ts";
-import { scenarioArbitrary } from "./generators.ts";
+import { scenariosOn } from "./generators.ts";
 import { runScenario, type ScenarioRun } from "./run-scenario.ts";
 import { minimizeCounterexample } from "./minimize.ts";
 import type { Scenario } from "./scenario.ts";
@@ -70,7 +70,7 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
     const scenario = exampleScenario(example);
     if (!holds(scenario)) found.push(toCounterexample(cache.config, cache.run(scenario), property, null, null, example.name));
   }
-  const details = fc.check(fc.property(scenarioArbitrary, counted), {
+  const details = fc.check(fc.property(scenariosOn(cache.config.disk.layout), counted), {
     numRuns: options.runs,
     seed: options.seed,
     ...(options.path === undefined ? {} : { path: options.path }),
@@ -89,7 +89,7 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
  * the shrinker's.
  */
 export function scenarioCosts(cache: ScenarioCache, options: Pick<CheckOptions, "runs" | "seed" | "examples">): Costs {
-  const scenarios = [...(options.examples ?? []).map(exampleScenario), ...fc.sample(scenarioArbitrary, { numRuns: options.runs, seed: options.seed })];
+  const scenarios = [...(options.examples ?? []).map(exampleScenario), ...fc.sample(scenariosOn(cache.config.disk.layout), { numRuns: options.runs, seed: options.seed })];
   return scenarios.reduce((total, scenario) => addCosts(total, cache.run(scenario).costs), emptyCosts());
 }
 

@@ -6,6 +6,7 @@
 // asks for an entry for every event type.
 import fc from "fast-check";
 import type { Event, EventOf, EventType } from "../model/events.ts";
+import type { DiskLayout } from "../model/disk.ts";
 import type { PodSpec } from "./scenario.ts";
 import type { State } from "./run.ts";
 
@@ -14,8 +15,11 @@ interface Generated<T extends EventType, A> {
   resolve: (args: A, pods: readonly PodSpec[], state: State) => EventOf<T>[];
   /** Fragments of one command for the generators (generators.ts), with their weights. */
   fragments: readonly { weight: number; arbitrary: fc.Arbitrary<A> }[];
-  /** The commands the exhaustive checker tries in every state: for each pod of the scope, and once. */
-  alphabet: { perPod?: (pod: PodSpec, p: number) => A[]; once?: A[] };
+  /**
+   * The commands the exhaustive checker tries in every state: for each pod of the scope, once,
+   * and once more only under the shared layout (where they change what happens).
+   */
+  alphabet: { perPod?: (pod: PodSpec, p: number) => A[]; once?: A[]; onShared?: A[] };
 }
 
 /** An event type no random scenario issues: it comes only from a trace, as it is. */
@@ -39,6 +43,8 @@ function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined 
 }
 
 const index = fc.nat({ max: 2 });
+/** A `parallel` above any scope's container count: every load writes its temp file before any rename. */
+export const allLoadsAtOnce = 64;
 const byKubelet = "the kubelet's own sync makes these calls; a scenario names pods, not ids";
 
 // Key order is the order of the generators' single-command fragments and of the checker's alphabet.
@@ -68,11 +74,15 @@ export const commandCatalogue = {
     fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
     alphabet: { once: [{}] },
   }),
-  // Recovery loads in creation order: a trace's `order` is for reproducing a given race.
+  // Recovery loads in creation order: a trace's `order` is for reproducing a given race. Its
+  // loads run one at a time, or (on the shared layout, where a task delete or a rename frees a
+  // block the next temp status file can take) all with their temp files at once: the two ends
+  // of recover()'s errgroup (containerd 1.7 and later; 1.6 loads one at a time); generators.ts
+  // also draws the orders between.
   "containerd.start": generated("containerd.start", {
     resolve: asIs("containerd.start"),
     fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
-    alphabet: { once: [{}] },
+    alphabet: { once: [{}], onShared: [{ parallel: allLoadsAtOnce }] },
   }),
   "disk.fill": generated("disk.fill", {
     resolve: asIs("disk.fill"),
@@ -84,7 +94,9 @@ export const commandCatalogue = {
     fragments: [{ weight: 2, arbitrary: fc.constant({}) }],
     alphabet: { once: [{}] },
   }),
-  // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1.
+  // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1. On the
+  // shared layout N free blocks (model/disk.ts): a sandbox takes 13 at 1 KiB, a create 9, a
+  // start 1 (its status write's rename gives one back), an exit gives one back (its task delete).
   "disk.room": generated("disk.room", {
     resolve: asIs("disk.room"),
     fragments: [{ weight: 1, arbitrary: fc.integer({ min: 0, max: 10 }).map((writes) => ({ writes })) }],
@@ -153,8 +165,9 @@ export function commandFragments(): { weight: number; arbitrary: fc.Arbitrary<Co
 }
 
 /** The commands the exhaustive checker tries in every state: each pod's, then the others. */
-export function alphabet(pods: readonly PodSpec[]): Command[] {
+export function alphabet(pods: readonly PodSpec[], layout: DiskLayout = "split"): Command[] {
   const perPod = pods.flatMap((pod, p) => generatedEntries.flatMap(({ type, entry }) => (entry.alphabet.perPod?.(pod, p) ?? []).map((args) => command(type, args))));
-  const once = generatedEntries.flatMap(({ type, entry }) => (entry.alphabet.once ?? []).map((args) => command(type, args)));
+  const onceArgs = ({ alphabet: a }: Generated<GeneratedType, object>) => [...(a.once ?? []), ...(layout === "shared" ? (a.onShared ?? []) : [])];
+  const once = generatedEntries.flatMap(({ type, entry }) => onceArgs(entry).map((args) => command(type, args)));
   return [...perPod, ...once];
 }

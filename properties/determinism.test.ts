@@ -1,15 +1,14 @@
 // The model is a pure function: the same events give the same world, and a world is plain
 // data that survives JSON (so a run can be saved, diffed and resumed).
 import { describe, expect, it } from "vitest";
-import { configOrThrow } from "../model/config.ts";
 import { step } from "../model/step.ts";
 import { replay } from "./replay.ts";
-import { loadTrace, traceFiles } from "./trace-files.ts";
+import { loadTrace, traceConfig, traceFiles } from "./trace-files.ts";
 
 const traces = traceFiles(new URL("../traces", import.meta.url).pathname).map(loadTrace);
 
 describe.each(traces.map((t) => [t.name, t] as const))("%s", (_name, trace) => {
-  const config = configOrThrow(trace.config ?? "baseline/99748");
+  const config = traceConfig(trace);
 
   it("gives deep-equal worlds, ledgers and observations when replayed twice", () => {
     const a = replay(trace.events, config);

@@ -1,7 +1,9 @@
 // The exhaustive checker: state counts that can be worked out by hand, the symmetry
 // arithmetic against a run without it, shortest counterexamples, and our proposal's proof.
 import { describe, expect, it } from "vitest";
-import { configOrThrow } from "../model/config.ts";
+import { configOrThrow, onDisk } from "../model/config.ts";
+import { alphabet, allLoadsAtOnce } from "./commands.ts";
+import { podSpec } from "./scenario.ts";
 import { checkExhaustive, type ExhaustiveOptions, type Scope } from "./exhaustive.ts";
 import { ScenarioCache, checkProperty } from "./check-property.ts";
 import { replay } from "./replay.ts";
@@ -63,5 +65,22 @@ describe("our proposal, keep-task-release-name", () => {
     expect(r.violation).toBeNull();
     expect(r.complete).toBe(true);
     expect(r.states).toBeGreaterThan(1000);
+  });
+});
+
+describe("the shared disk layout", () => {
+  const shared = (config: string) => onDisk(configOrThrow(config), "shared");
+
+  it("adds a restart whose loads all write their temp status file before any rename to the alphabet, and only there", () => {
+    const parallelStarts = (layout: "split" | "shared") => alphabet([podSpec(0, 2)], layout).filter((c) => c.do === "containerd.start" && "parallel" in c);
+    expect(parallelStarts("split")).toEqual([]);
+    expect(parallelStarts("shared")).toEqual([{ do: "containerd.start", parallel: allLoadsAtOnce }]);
+  });
+
+  it("finds the container hidden by a restart on a full disk in 4 events: nothing frees a block when every container runs", () => {
+    const r = checkExhaustive(shared("baseline/99748"), { pods: 1, containers: 1 }, options(4));
+    expect(r.violation?.property).toBe("no-invisible-container");
+    expect(r.violation?.events.length).toBe(5);
+    expect(new Set(r.violation?.events.slice(1).map((e) => e.type))).toEqual(new Set(["kubelet.sync", "disk.fill", "containerd.stop", "containerd.start"]));
   });
 });

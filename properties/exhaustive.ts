@@ -50,7 +50,7 @@ interface Node {
 
 export function checkExhaustive(config: Config, scope: Scope, options: ExhaustiveOptions): ExhaustiveResult {
   const pods = scopePods(scope);
-  const commands = alphabet(pods);
+  const commands = alphabet(pods, config.disk.layout);
   const wanted = safetyProperties.filter((p) => (options.properties ?? safetyProperties).includes(p));
   // Permutations of the pods' labels.
   const group = factorial(scope.pods);

@@ -3,7 +3,8 @@
 // windows of containerd #7247 / #11504, weighted so that faults land where they matter.
 import fc from "fast-check";
 import { containerNames, podSpec, type PodSpec, type Scenario } from "./scenario.ts";
-import { commandFragments, type Command } from "./commands.ts";
+import { allLoadsAtOnce, commandFragments, type Command } from "./commands.ts";
+import type { DiskLayout } from "../model/disk.ts";
 
 export const podsArbitrary: fc.Arbitrary<PodSpec[]> = fc
   .array(fc.integer({ min: 1, max: containerNames.length }), { minLength: 1, maxLength: 2 })
@@ -50,12 +51,32 @@ const windows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
   { weight: 2, arbitrary: index.map((pod) => [stop, start, free, sync(pod), stop, start]) },
 ];
 
-const fragment: fc.Arbitrary<Command[]> = fc.oneof(...commandFragments(), ...windows);
+/**
+ * On the shared layout a task delete and a status file's rename free blocks that the next
+ * write can take, so recover()'s parallel loads (containerd 1.7 and later: an errgroup) matter: a restart on a
+ * full disk with 2, 3 or every load holding its temp status file at once, and one where
+ * exits while containerd is down leave stopped tasks whose deletes free blocks as the loads go.
+ */
+const parallelStart = fc.constantFrom(2, 3, allLoadsAtOnce).map((parallel): Command => ({ do: "containerd.start", parallel }));
+const sharedWindows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
+  { weight: 2, arbitrary: parallelStart.map((s) => [{ do: "disk.fill" }, stop, s]) },
+  { weight: 2, arbitrary: fc.tuple(exit, parallelStart).map(([e, s]) => [{ do: "disk.fill" }, stop, e, s]) },
+];
 
 /** The longest scenario body, in fragments; fast-check's default size would cap it near ten. */
 export const maxFragments = 16;
 
-export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
-  pods: podsArbitrary,
-  commands: fc.array(fragment, { minLength: 1, maxLength: maxFragments, size: "max" }).map((fragments) => fragments.flat()),
-});
+function scenarios(fragment: fc.Arbitrary<Command[]>): fc.Arbitrary<Scenario> {
+  return fc.record({
+    pods: podsArbitrary,
+    commands: fc.array(fragment, { minLength: 1, maxLength: maxFragments, size: "max" }).map((fragments) => fragments.flat()),
+  });
+}
+
+export const scenarioArbitrary: fc.Arbitrary<Scenario> = scenarios(fc.oneof(...commandFragments(), ...windows));
+const sharedScenarioArbitrary: fc.Arbitrary<Scenario> = scenarios(fc.oneof(...commandFragments(), ...windows, ...sharedWindows));
+
+/** The scenarios of a disk layout: the shared layout's add its parallel restarts. */
+export function scenariosOn(layout: DiskLayout): fc.Arbitrary<Scenario> {
+  return layout === "shared" ? sharedScenarioArbitrary : scenarioArbitrary;
+}

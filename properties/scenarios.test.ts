@@ -161,9 +161,12 @@ describe("exit-code-lost-at-second-restart: the risk of the short-term fix", () 
     ]);
   });
 
-  it("loses the code the same way on long-term and enospc-everywhere", () => {
-    expect(codeOfC("long-term/99748")).toMatchObject({ exitCode: 255 });
+  it("loses the code the same way on enospc-everywhere", () => {
     expect(codeOfC("enospc-everywhere/99748")).toMatchObject({ exitCode: 255 });
+  });
+
+  it("keeps it on long-term: recovery deletes the stopped task first, and the record update takes the block it freed (as long-term's daemon does)", () => {
+    expect(codeOfC("long-term/99748")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 0 });
   });
 
   it("loses it on baseline too, but never reported it (the container was skipped), so 255 Unknown is honest", () => {

@@ -5,6 +5,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseTrace, type Trace } from "../model/trace.ts";
 import type { DiskLayout } from "../model/disk.ts";
+import { configOrThrow, defaultConfigName, onDisk, onRelease, type Config } from "../model/config.ts";
+import { defaultRelease, releaseOf, type ContainerdReleaseName } from "../model/releases.ts";
 
 /** The trace files of a directory, sorted by name. */
 export function traceFiles(dir: string): string[] {
@@ -23,7 +25,14 @@ export function loadTrace(path: string): Trace {
 /**
  * The known traces a layout's checks run first: under split those written for it (a trace
  * written for the shared layout shows what only that layout does); under shared every one.
+ * Likewise for the release: under 1.6 those written for it, under a later one every one.
  */
-export function tracesFor(layout: DiskLayout, traces: readonly Trace[]): Trace[] {
-  return layout === "shared" ? [...traces] : traces.filter((t) => (t.disk ?? "split") === "split");
+export function tracesFor(layout: DiskLayout, traces: readonly Trace[], release: ContainerdReleaseName = defaultRelease.name): Trace[] {
+  const onLayout = layout === "shared" ? [...traces] : traces.filter((t) => (t.disk ?? "split") === "split");
+  return release === defaultRelease.name ? onLayout.filter((t) => (t.containerd ?? defaultRelease.name) === release) : onLayout;
+}
+
+/** The configuration a trace names (default baseline/99748), on the disk layout and release it names (default split, 1.6). */
+export function traceConfig(trace: Trace): Config {
+  return onRelease(onDisk(configOrThrow(trace.config ?? defaultConfigName), trace.disk ?? "split"), releaseOf(trace.containerd));
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { containerdVariants } from "../model/variants/containerd.ts";
 import { kubeletVariants } from "../model/variants/kubelet.ts";
 import { properties } from "./invariants.ts";
-import { expectedCell, expectedVerdicts } from "./verdicts.ts";
+import { expectedCell, expectedVerdicts, sharedLayoutDifferences } from "./verdicts.ts";
 
 const containerdNames = containerdVariants.map((v) => v.name);
 const kubeletNames = kubeletVariants.map((v) => v.name);
@@ -28,6 +28,32 @@ describe("the verdict table", () => {
         const { verdict, why } = expectedCell(containerd, kubelet, property);
         expect(["holds", "violated"], `${containerd}/${kubelet} ${property}`).toContain(verdict);
         expect(why, `${containerd}/${kubelet} ${property}`).not.toBe("");
+      }
+    }
+  });
+});
+
+describe("the shared layout's cells", () => {
+  const listed = Object.entries(sharedLayoutDifferences).flatMap(([containerd, row]) =>
+    Object.keys(row ?? {}).map((property) => [containerd as (typeof containerdNames)[number], property as (typeof properties)[number]] as const),
+  );
+
+  it("are listed only where they differ from the split layout's, each with its reason", () => {
+    expect(listed.length).toBeGreaterThan(0);
+    for (const [containerd, property] of listed) {
+      for (const kubelet of kubeletNames) {
+        const shared = expectedCell(containerd, kubelet, property, "shared");
+        expect(shared.verdict, `${containerd}/${kubelet} ${property}`).not.toBe(expectedCell(containerd, kubelet, property).verdict);
+        expect(shared.why).not.toBe("");
+      }
+    }
+  });
+
+  it("are the split layout's everywhere else", () => {
+    for (const containerd of containerdNames) {
+      for (const property of properties) {
+        if (listed.some(([c, p]) => c === containerd && p === property)) continue;
+        for (const kubelet of kubeletNames) expect(expectedCell(containerd, kubelet, property, "shared")).toEqual(expectedCell(containerd, kubelet, property));
       }
     }
   });

@@ -2,13 +2,16 @@
 // costs. The properties share one ScenarioCache, so each random scenario runs once per
 // configuration, and the costs are read from the same runs.
 import type { Event } from "../../model/events.ts";
-import { configOrThrow } from "../../model/config.ts";
+import { configOrThrow, onDisk } from "../../model/config.ts";
+import type { DiskLayout } from "../../model/disk.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { ScenarioCache, checkProperty, scenarioCosts, type CellVerdict } from "../../properties/check-property.ts";
 import type { Costs } from "../../properties/costs.ts";
 
 export interface ConfigJob {
   config: string;
+  /** Default split. */
+  disk?: DiskLayout;
   runs: number;
   seed: number;
   /** Known traces, run first as fast-check examples. */
@@ -31,7 +34,7 @@ export interface JobProgress {
 }
 
 export function checkConfig(job: ConfigJob, onProgress?: (progress: JobProgress) => void): ConfigVerdicts {
-  const cache = new ScenarioCache(configOrThrow(job.config));
+  const cache = new ScenarioCache(onDisk(configOrThrow(job.config), job.disk ?? "split"));
   const verdicts = properties.map((property, index) =>
     checkProperty(cache, property, {
       runs: job.runs,

@@ -1,11 +1,28 @@
-// index.html: the design review as one self-contained page that opens offline. The matrix
-// links every violated cell to its sequence diagram, the costs table stands beside it; the diagrams are drawn in the browser by
-// mermaid, whose bundle is inlined, so the page fetches nothing.
+// index.html: the design review as one self-contained page that opens offline. The matrix of
+// each disk layout links every violated cell to its sequence diagram, the costs table stands
+// beside the first; the diagrams are drawn in the browser by mermaid, whose bundle is inlined,
+// so the page fetches nothing.
 import { properties } from "../../properties/invariants.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { VariantFindings } from "./findings.ts";
 import { costCells, costColumns, costsLegend } from "./costs.ts";
-import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Cell, type ConfigResults, type Results, type Violation } from "./results.ts";
+import {
+  cellLabel,
+  configLabel,
+  describeDifference,
+  differences,
+  expectationSentence,
+  layoutDifferences,
+  legend,
+  splitTwin,
+  distinctViolations,
+  type Cell,
+  type ConfigResults,
+  type Matrix,
+  type Results,
+  type Violation,
+} from "./results.ts";
+import { groupLayoutDifferences } from "./terminal.ts";
 
 export interface HtmlInputs {
   /** mermaid's browser bundle (dist/mermaid.min.js). */
@@ -24,18 +41,21 @@ function scriptValue(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-const anchor = (config: ConfigResults, cell: Cell) => counterexampleName(config.config, cell.property);
+const anchor = (config: ConfigResults, cell: Cell) => `${counterexampleName(config.config, cell.property)}${config.disk ? `-${config.disk}` : ""}`;
 
-function matrixCell(config: ConfigResults, cell: Cell): string {
+/** Where a violated cell's diagram is: its own section, or its split twin's (splitTwin). */
+type Target = (config: ConfigResults, cell: Cell) => string;
+
+function matrixCell(config: ConfigResults, cell: Cell, target: Target): string {
   const differs = cell.verdict !== cell.expected ? " differs" : "";
   const label = escapeHtml(cellLabel(cell));
-  return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${anchor(config, cell)}">${label}</a>` : label}</td>`;
+  return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${target(config, cell)}">${label}</a>` : label}</td>`;
 }
 
-function matrix(results: Results): string {
+function matrix(results: Matrix, target: Target, id = "matrix"): string {
   const head = properties.map((p) => `<th>${escapeHtml(p)}</th>`).join("");
-  const rows = results.configs.map((c) => `<tr><th scope="row">${escapeHtml(c.config)}</th>${c.cells.map((cell) => matrixCell(c, cell)).join("")}</tr>`);
-  return `<table id="matrix"><thead><tr><th>configuration</th>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
+  const rows = results.configs.map((c) => `<tr><th scope="row">${escapeHtml(c.config)}</th>${c.cells.map((cell) => matrixCell(c, cell, target)).join("")}</tr>`);
+  return `<table id="${id}"><thead><tr><th>configuration</th>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
 <p class="legend">${escapeHtml(legend)}. Click a violation for its diagram.</p>`;
 }
 
@@ -64,7 +84,7 @@ function findingsList(findings: VariantFindings[]): string {
 function differencesBox(results: Results): string {
   const differing = differences(results);
   if (differing.length === 0) return `<p class="ok">Every cell matches the expected table (properties/verdicts.ts).</p>`;
-  const items = differing.map((d) => `<li><b>${escapeHtml(d.config.config)} ${escapeHtml(d.cell.property)}</b>: ${escapeHtml(describeDifference(d))}</li>`);
+  const items = differing.map((d) => `<li><b>${escapeHtml(configLabel(d.config))} ${escapeHtml(d.cell.property)}</b>: ${escapeHtml(describeDifference(d))}</li>`);
   return `<div class="differences"><p>${differing.length} cell(s) differ from the expected table (properties/verdicts.ts):</p><ul>${items.join("")}</ul></div>`;
 }
 
@@ -73,7 +93,7 @@ function violationSection(v: Violation, index: number, inputs: HtmlInputs): stri
   const origin = c.trace ? `the known trace <code>${escapeHtml(c.trace)}</code>` : `fast-check seed ${c.seed}, path <code>${escapeHtml(c.path ?? "")}</code>`;
   const expectation = `<p class="why${v.cell.expected === "violated" ? "" : " differs"}">${escapeHtml(expectationSentence(v.cell))}</p>`;
   return `<section class="violation" id="${anchor(v.config, v.cell)}">
-<h3>${escapeHtml(v.config.config)} · ${escapeHtml(v.cell.property)} <span class="length">breaks at event ${c.event} of ${c.events.length}</span></h3>
+<h3>${escapeHtml(configLabel(v.config))} · ${escapeHtml(v.cell.property)} <span class="length">breaks at event ${c.event} of ${c.events.length}</span></h3>
 <p class="message">✗ ${escapeHtml(c.message)}</p>
 ${expectation}
 <p class="origin">Found by ${origin}.</p>
@@ -205,8 +225,30 @@ for (const host of document.querySelectorAll("[data-diagram]")) observer.observe
 // matrix, the first diagram they open is drawn at once.
 requestIdleCallback(loadMermaid);`;
 
+/** The shared disk layout's matrix and the cells it judges differently from the split layout. */
+function sharedSection(results: Results, target: Target): string {
+  const shared = results.shared;
+  if (!shared) return "";
+  const differing = layoutDifferences(results);
+  const list =
+    differing.length === 0
+      ? `<p class="ok">Every cell has the same verdict on both layouts.</p>`
+      : `<div class="differences"><p>${differing.length} cell(s) differ between the layouts:</p><ul>${groupLayoutDifferences(differing)
+          .map((g) => `<li><b>${escapeHtml(g.property)}</b> on ${escapeHtml(g.configs.join(", "))}: ${escapeHtml(g.text)}</li>`)
+          .join("")}</ul></div>`;
+  return `<h2>The shared disk layout</h2>
+<p>The same review with containerd's whole root on one filesystem, as in production (<code>--disk shared</code>): a task delete or a status file's rename frees blocks that a later write takes. The matrix above is the split layout (the CRI plugin's directory on its own filesystem, as the conformance harness runs it). The ${shared.knownTraces.length} known traces, then ${shared.runs} random scenarios per cell, including restarts whose container loads run in parallel. A violation with the same trace as on the split layout links to that one's diagram.</p>
+${matrix(shared, target, "matrix-shared")}
+<h3>Where the layouts differ</h3>
+${list}`;
+}
+
 export function renderHtml(results: Results, inputs: HtmlInputs): string {
-  const found = violations(results);
+  const found = distinctViolations(results);
+  const target: Target = (config, cell) => {
+    const twin = cell.counterexample ? splitTwin(results, { config, cell, counterexample: cell.counterexample }) : null;
+    return twin ? anchor(twin.config, twin.cell) : anchor(config, cell);
+  };
   const sections = found.map((v, i) => violationSection(v, i, inputs));
   return `<!doctype html>
 <html lang="en">
@@ -219,12 +261,13 @@ export function renderHtml(results: Results, inputs: HtmlInputs): string {
 <h1>restart-sim design review</h1>
 <p>Every configuration (containerd variant / kubelet variant) against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.</p>
 <h2>Verdicts</h2>
-${matrix(results)}
+${matrix(results, target)}
 ${differencesBox(results)}
 <h2>What each containerd variant costs</h2>
 ${costsTable(results)}
 <h2>What goes wrong with each containerd variant, and what it costs</h2>
 ${findingsList(inputs.findings)}
+${sharedSection(results, target)}
 <h2>Violations (${found.length})</h2>
 <p>Each diagram is a shortest trace: one lane per part, one block per event, successful checkpoint writes left out. Yellow bands are what the real containerd logs; the red band is the event at which the property breaks.</p>
 ${sections.join("\n")}

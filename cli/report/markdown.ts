@@ -1,12 +1,13 @@
 // report.md: the design review for pasting into a pull request: the matrix and the costs as
-// tables, what goes wrong with each variant and what it costs, and every violation's shortest
-// trace as a numbered event list (numbered from 0 like `replay`'s timeline) with the command
-// that replays it.
+// tables, what goes wrong with each variant and what it costs, the shared disk layout's matrix
+// and where it differs, and every violation's shortest trace as a numbered event list
+// (numbered from 0 like `replay`'s timeline) with the command that replays it.
 import { properties } from "../../properties/invariants.ts";
 import { describeEvent } from "../timeline.ts";
 import type { VariantFindings } from "./findings.ts";
 import { costCells, costColumns, costsLegend } from "./costs.ts";
-import { cellLabel, describeDifference, differences, expectationSentence, legend, violations, type Results, type Violation } from "./results.ts";
+import { cellLabel, configLabel, describeDifference, differences, expectationSentence, layoutDifferences, legend, violations, type Matrix, type Results, type Violation } from "./results.ts";
+import { groupLayoutDifferences } from "./terminal.ts";
 
 /**
  * Free text in markdown: characters that would start emphasis, a link, HTML or a table cell
@@ -24,7 +25,7 @@ export function code(text: string): string {
   return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
 }
 
-function matrix(results: Results): string[] {
+function matrix(results: Matrix): string[] {
   return [
     `| configuration | ${properties.join(" | ")} |`,
     `|---|${properties.map(() => "---").join("|")}|`,
@@ -62,7 +63,7 @@ function findingsList(findings: VariantFindings[]): string[] {
  */
 function violationSection(v: Violation, command: string, shown: Map<string, string>): string[] {
   const c = v.counterexample;
-  const title = `${v.config.config} · ${v.cell.property}`;
+  const title = `${configLabel(v.config)} · ${v.cell.property}`;
   const key = JSON.stringify([c.event, c.events]);
   const earlier = shown.get(key);
   if (earlier === undefined) shown.set(key, title);
@@ -83,6 +84,29 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
   ];
 }
 
+/** The shared disk layout's matrix and the cells it judges differently from the split layout. */
+function sharedSection(results: Results): string[] {
+  const shared = results.shared;
+  if (!shared) return [];
+  const differing = layoutDifferences(results);
+  return [
+    "## The shared disk layout",
+    "",
+    `The same review with containerd's whole root on one filesystem, as in production (${code("--disk shared")}): a task delete or a status file's rename frees blocks that a later write takes. The matrix above is the split layout (the CRI plugin's directory on its own filesystem, as the conformance harness runs it). The ${shared.knownTraces.length} known traces, then ${shared.runs} random scenarios per cell, including restarts whose container loads run in parallel.`,
+    "",
+    ...matrix(shared),
+    "",
+    differing.length === 0
+      ? "Every cell has the same verdict on both layouts."
+      : [
+          `**${differing.length} cell(s) differ between the layouts:**`,
+          "",
+          ...groupLayoutDifferences(differing).map((g) => `- ${g.property} on ${g.configs.map(code).join(", ")}: ${escapeMarkdown(g.text)}`),
+        ].join("\n"),
+    "",
+  ];
+}
+
 export function renderMarkdown(results: Results, findings: VariantFindings[], command: (v: Violation) => string): string {
   const differing = differences(results);
   const found = violations(results);
@@ -98,7 +122,7 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
     "",
     differing.length === 0
       ? "Every cell matches the expected table (properties/verdicts.ts)."
-      : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${d.config.config} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
+      : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${configLabel(d.config)} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
     "",
     "## What each containerd variant costs",
     "",
@@ -108,6 +132,7 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
     "",
     ...findingsList(findings),
     "",
+    ...sharedSection(results),
     `## Violations (${found.length})`,
     "",
     ...found.flatMap((v) => violationSection(v, command(v), shown)),

@@ -9,12 +9,26 @@ import { configOrThrow } from "../../model/config.ts";
 import { replay } from "../../properties/replay.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { loadTrace } from "../load-trace.ts";
+import { traceConfig } from "../../properties/trace-files.ts";
 import { checkConfig, type ConfigJob } from "./check-config.ts";
 import { breakingBand, mermaidText, sequenceDiagram, wrapText } from "./diagram.ts";
 import { variantFindings } from "./findings.ts";
 import { code, escapeMarkdown, renderMarkdown } from "./markdown.ts";
 import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
-import { buildResults, resultsJson, violations, type Cell, type ConfigResults, type Results, type Verdict } from "./results.ts";
+import {
+  buildResults,
+  differences,
+  distinctViolations,
+  layoutDifferences,
+  resultsJson,
+  splitTwin,
+  violations,
+  withShared,
+  type Cell,
+  type ConfigResults,
+  type Results,
+  type Verdict,
+} from "./results.ts";
 import { writeReport } from "./write-report.ts";
 import { costSentence, type VariantCosts } from "./costs.ts";
 import { patchSize } from "./patch-size.ts";
@@ -235,8 +249,48 @@ describe("results of the real model", () => {
     expect(safety.length).toBeGreaterThan(0);
     for (const v of safety) {
       const trace = loadTrace(join(out, v.counterexample.file));
-      const found = replay(trace.events, configOrThrow(trace.config ?? "")).observation.violations;
+      const found = replay(trace.events, traceConfig(trace)).observation.violations;
       expect(found).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
+    }
+  });
+});
+
+describe("results on both disk layouts", () => {
+  const startFailure = loadTrace(new URL("../../traces/shared-start-failure-fits.json", import.meta.url).pathname);
+  const examples = [issue7247, startFailure].map((t) => ({ name: t.name, events: t.events }));
+  const job = (disk: "split" | "shared"): ConfigJob => ({ config: "baseline/99748", disk, runs: 20, seed: 7247, examples });
+  const split = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("split"))], patchSize);
+  const shared = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("shared"))], patchSize, "shared");
+  const results: Results = withShared(split, shared);
+
+  it("says which cells the layouts judge differently, and judges the shared cells by the shared table", () => {
+    expect(layoutDifferences(results).map((d) => [d.config, d.property, d.split.verdict, d.shared.verdict])).toContainEqual(["baseline/99748", "exit-code-preserved", "holds", "violated"]);
+    expect(differences(results).filter((d) => d.cell.property === "exit-code-preserved")).toEqual([]);
+  });
+
+  it("keeps the costs of the split layout's scenarios beside both matrices", () => {
+    expect(results.costs).toEqual(split.costs);
+    expect(results.costs.map((c) => c.variant)).toEqual(["baseline"]);
+    expect(JSON.parse(resultsJson(results)).shared).not.toHaveProperty("costs");
+    const md = renderMarkdown(results, variantFindings(results), () => "replay");
+    expect(md.indexOf("## What each containerd variant costs")).toBeGreaterThan(-1);
+    expect(md.indexOf("## The shared disk layout")).toBeGreaterThan(md.indexOf("## What each containerd variant costs"));
+    expect(md).toMatch(/^- \*\*baseline\*\* [^\n]*\n(?: {2}- [^\n]*\n)*? {2}- costs: /m);
+  });
+
+  it("shows a shared violation with the split one's very trace once, and writes every shared one as a trace that replays on the shared layout", () => {
+    const all = violations(results);
+    const twins = all.filter((v) => splitTwin(results, v) !== null);
+    expect(twins.length).toBeGreaterThan(0);
+    expect(distinctViolations(results)).toHaveLength(all.length - twins.length);
+    const out = mkdtempSync(join(tmpdir(), "restart-sim-report-"));
+    writeReport(out, results, variantFindings(results));
+    const onShared = all.filter((v) => v.config.disk === "shared" && v.cell.property !== "converges");
+    expect(onShared.map((v) => v.counterexample.file)).toContain("traces/baseline-99748-exit-code-preserved-shared.json");
+    for (const v of onShared) {
+      const trace = loadTrace(join(out, v.counterexample.file));
+      expect(trace.disk).toBe("shared");
+      expect(replay(trace.events, traceConfig(trace)).observation.violations).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
     }
   });
 });

@@ -5,6 +5,7 @@
 // with the same seed: no timings, no dates, no absolute paths.
 import type { Event } from "../../model/events.ts";
 import { configOrThrow } from "../../model/config.ts";
+import type { DiskLayout } from "../../model/disk.ts";
 import type { Property } from "../../properties/invariants.ts";
 import type { ContainerdVariantName } from "../../model/variants/containerd.ts";
 import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
@@ -42,34 +43,46 @@ export interface Cell {
 
 export interface ConfigResults {
   config: string;
+  /** Set on the shared layout's matrix only. */
+  disk?: "shared";
   containerd: ContainerdVariantName;
   kubelet: KubeletVariantName;
   cells: Cell[];
 }
 
-export interface Results {
-  seed: number;
+/** One layout's matrix: the same configurations and properties. */
+export interface Matrix {
   /** Random scenarios per cell. */
   runs: number;
   /** Names of the known traces run first in every cell. */
   knownTraces: string[];
   configs: ConfigResults[];
-  /** What each containerd variant costs (costs.ts), in the variants' order. */
-  costs: VariantCosts[];
 }
 
+/** The split layout's matrix at the top level (as before the layouts), the shared one beside it. */
+export interface Results extends Matrix {
+  seed: number;
+  /** What each containerd variant costs (costs.ts) over the top-level matrix's scenarios, in the variants' order. */
+  costs: VariantCosts[];
+  /** The same review with containerd's whole root on one filesystem (--disk shared). */
+  shared?: Matrix;
+}
+
+/** One layout's review; `patches` gives each containerd variant's patch size for its costs. */
 export function buildResults(
   seed: number,
   runs: number,
   knownTraces: string[],
   checked: readonly ConfigVerdicts[],
   patches: (variant: ContainerdVariantName) => PatchSize,
+  disk: DiskLayout = "split",
 ): Results {
+  const suffix = disk === "shared" ? "-shared" : "";
   const configs = checked.map(({ config, verdicts }) => {
     const { containerd, kubelet } = configOrThrow(config);
     const cells = verdicts.map((v): Cell => {
       // An unknown variant throws in configOrThrow; a known one has its cell, or would not compile.
-      const expected = expectedCell(containerd.name, kubelet.name, v.property);
+      const expected = expectedCell(containerd.name, kubelet.name, v.property, disk);
       const c = v.verdict === "violated" ? v.counterexample : null;
       return {
         property: v.property,
@@ -83,14 +96,43 @@ export function buildResults(
           trace: c.trace,
           seed: c.seed,
           path: c.path,
-          file: `traces/${counterexampleName(config, v.property)}.json`,
+          file: `traces/${counterexampleName(config, v.property)}${suffix}.json`,
           events: c.events,
         },
       };
     });
-    return { config, containerd: containerd.name, kubelet: kubelet.name, cells };
+    return { config, ...(disk === "shared" ? { disk } : {}), containerd: containerd.name, kubelet: kubelet.name, cells };
   });
   return { seed, runs, knownTraces, configs, costs: variantCosts(checked, patches) };
+}
+
+/** The split layout's review with the shared layout's matrix beside it; the costs stay the split layout's. */
+export function withShared(split: Results, shared: Matrix): Results {
+  return { ...split, shared: { runs: shared.runs, knownTraces: shared.knownTraces, configs: shared.configs } };
+}
+
+/** A configuration's name with its layout when it is not the default one. */
+export function configLabel(config: ConfigResults): string {
+  return config.disk ? `${config.config} (disk ${config.disk})` : config.config;
+}
+
+/** A cell whose verdict is not the same on both layouts. */
+export interface LayoutDifference {
+  config: string;
+  property: Property;
+  split: Cell;
+  shared: Cell;
+}
+
+/** Where the shared layout's verdicts differ from the split layout's (the review's question for issue 12). */
+export function layoutDifferences(results: Results): LayoutDifference[] {
+  return (results.shared?.configs ?? []).flatMap((row) => {
+    const split = results.configs.find((c) => c.config === row.config);
+    return row.cells.flatMap((shared) => {
+      const cell = split?.cells.find((c) => c.property === shared.property);
+      return cell && cell.verdict !== shared.verdict ? [{ config: row.config, property: shared.property, split: cell, shared }] : [];
+    });
+  });
 }
 
 export interface Located {
@@ -98,8 +140,9 @@ export interface Located {
   cell: Cell;
 }
 
+/** Every cell of both layouts' matrices. */
 function allCells(results: Results): Located[] {
-  return results.configs.flatMap((config) => config.cells.map((cell) => ({ config, cell })));
+  return [...results.configs, ...(results.shared?.configs ?? [])].flatMap((config) => config.cells.map((cell) => ({ config, cell })));
 }
 
 /** Cells whose verdict is not the expected one: findings, or a run too short to find a bug. */
@@ -113,6 +156,24 @@ export interface Violation extends Located {
 
 export function violations(results: Results): Violation[] {
   return allCells(results).flatMap((l) => (l.cell.counterexample ? [{ ...l, counterexample: l.cell.counterexample }] : []));
+}
+
+/**
+ * The split layout's violation of the same cell, when the shared layout's has the very same
+ * counterexample (a known trace, mostly): a page shows it once.
+ */
+export function splitTwin(results: Results, v: Violation): Violation | null {
+  if (!v.config.disk) return null;
+  const row = results.configs.find((c) => c.config === v.config.config);
+  const cell = row?.cells.find((c) => c.property === v.cell.property);
+  const c = cell?.counterexample;
+  if (!row || !cell || !c || c.event !== v.counterexample.event || JSON.stringify(c.events) !== JSON.stringify(v.counterexample.events)) return null;
+  return { config: row, cell, counterexample: c };
+}
+
+/** Every violation of both matrices but those the split matrix already shows. */
+export function distinctViolations(results: Results): Violation[] {
+  return violations(results).filter((v) => splitTwin(results, v) === null);
 }
 
 /** What a differing cell means, in one sentence. */

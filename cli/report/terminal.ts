@@ -1,12 +1,13 @@
 // The design review on the terminal: the matrix (a column per property, its name broken at
-// the hyphens so that eight columns fit), the costs table, what goes wrong with each variant
-// and what it costs, and the cells that differ from the expected table.
+// the hyphens so that eight columns fit) of each disk layout, the costs table, what goes wrong
+// with each variant and what it costs, where the layouts disagree, and the cells that differ
+// from the expected table.
 import { properties } from "../../properties/invariants.ts";
 import type { VariantFindings } from "./findings.ts";
-import { cellLabel, describeDifference, differences, legend, type Results } from "./results.ts";
+import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, type LayoutDifference, type Matrix, type Results } from "./results.ts";
 import { costCells, costColumns } from "./costs.ts";
 
-export function formatMatrix(results: Results): string {
+export function formatMatrix(results: Matrix): string {
   const headers = properties.map((p) => p.split(/(?<=-)/));
   const widths = properties.map((_, i) =>
     Math.max(...headers[i]!.map((part) => part.length), ...results.configs.map((c) => cellLabel(c.cells[i]!).length)),
@@ -47,6 +48,36 @@ export function formatDifferences(results: Results): string {
   if (differing.length === 0) return "Every cell matches the expected table (properties/verdicts.ts).";
   return [
     `${differing.length} cell(s) DIFFER from the expected table (properties/verdicts.ts):`,
-    ...differing.map((d) => `  ${d.config.config} ${d.cell.property}: ${describeDifference(d)}`),
+    ...differing.map((d) => `  ${configLabel(d.config)} ${d.cell.property}: ${describeDifference(d)}`),
+  ].join("\n");
+}
+
+/** Cells the two layouts judge differently, grouped by property and reason: which configurations, and why. */
+export interface LayoutDifferenceGroup {
+  property: string;
+  configs: string[];
+  /** The verdicts on both layouts, then why on the shared one. */
+  text: string;
+}
+
+export function groupLayoutDifferences(differing: readonly LayoutDifference[]): LayoutDifferenceGroup[] {
+  const groups = new Map<string, LayoutDifferenceGroup>();
+  for (const d of differing) {
+    const why = d.shared.verdict === d.shared.expected ? d.shared.why : `not in the table: ${d.shared.counterexample?.message ?? "held"}`;
+    const text = `split ${d.split.verdict}, shared ${d.shared.verdict}: ${why}`;
+    const key = `${d.property}\u0000${text}`;
+    const group = groups.get(key) ?? { property: d.property, configs: [], text };
+    group.configs.push(d.config);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+export function formatLayoutDifferences(results: Results): string {
+  const differing = layoutDifferences(results);
+  if (differing.length === 0) return "Every cell has the same verdict on both disk layouts.";
+  return [
+    `${differing.length} cell(s) differ between the split and the shared disk layout:`,
+    ...groupLayoutDifferences(differing).map((g) => `  ${g.property} on ${g.configs.join(", ")}: ${g.text}`),
   ].join("\n");
 }

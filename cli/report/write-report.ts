@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, resolve } from "node:path";
 import { saveTrace } from "../save-trace.ts";
-import { configOrThrow } from "../../model/config.ts";
+import { configOrThrow, onDisk } from "../../model/config.ts";
 import { counterexampleTrace } from "../counterexample-trace.ts";
 import { fail } from "../exit.ts";
 import { sequenceDiagram } from "./diagram.ts";
@@ -52,12 +52,17 @@ export function writeReport(out: string, results: Results, findings: VariantFind
   const found = violations(results);
   prepareReportDir(out);
   for (const v of found) {
-    const trace = counterexampleTrace(v.config.config, v.cell.property, v.counterexample);
+    const trace = counterexampleTrace(v.config.config, v.cell.property, v.counterexample, v.config.disk);
     saveTrace(join(out, "traces"), trace);
   }
-  const command = (v: Violation) => `npx restart-sim replay ${shellWord(join(out, v.counterexample.file))} --config ${v.config.config}`;
+  const command = (v: Violation) =>
+    `npx restart-sim replay ${shellWord(join(out, v.counterexample.file))} --config ${v.config.config}${v.config.disk ? ` --disk ${v.config.disk}` : ""}`;
   const diagram = (v: Violation) =>
-    sequenceDiagram(v.counterexample.events, configOrThrow(v.config.config), { event: v.counterexample.event, property: v.cell.property, message: v.counterexample.message });
+    sequenceDiagram(v.counterexample.events, onDisk(configOrThrow(v.config.config), v.config.disk ?? "split"), {
+      event: v.counterexample.event,
+      property: v.cell.property,
+      message: v.counterexample.message,
+    });
   const written = { html: join(out, "index.html"), markdown: join(out, "report.md"), json: join(out, "results.json"), traces: found.length };
   writeFileSync(written.json, resultsJson(results));
   writeFileSync(written.markdown, renderMarkdown(results, findings, command));

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join } from "node:path";
 import { exec, run } from "../exec.ts";
 import { cacheDir, containerdSource } from "./source.ts";
-import { patchesFor } from "./patches.ts";
+import { patchesFor, testHooksPatch } from "./patches.ts";
 
 export interface Built {
   variant: string;
@@ -34,7 +34,8 @@ const goFlags = ["-trimpath"];
 /** Builds (or finds in the cache) containerd for `variant`. `say` gets progress lines. */
 export async function buildContainerd(variant: string, say: (line: string) => void): Promise<Built> {
   const source = await containerdSource(say);
-  const patches = patchesFor(variant);
+  // The variant's fix, then the test-only hooks (they apply to every variant's tree).
+  const patches = [...patchesFor(variant), testHooksPatch];
   const hash = createHash("sha256");
   hash.update(`${source.debianVersion}\n${goFlags.join(" ")}\n`);
   for (const p of patches) hash.update(`${p.name}\n`).update(readFileSync(p.path));

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { containerdVariants, type ContainerdVariant } from "../../model/variants/containerd.ts";
-import { patchesFor } from "./patches.ts";
+import { patchesFor, testHooksPatch } from "./patches.ts";
+import { storagePoints } from "../slow-calls.ts";
 
 const policyFields = (v: ContainerdVariant) => Object.entries(v).filter(([k]) => k !== "name" && k !== "summary");
 
@@ -42,6 +43,18 @@ describe("conformance/patches", () => {
       }
     },
   );
+
+  it("the test hooks are marked TEST-ONLY, apart from every variant's fix, and hold storage.hang's points", () => {
+    const text = readFileSync(testHooksPatch.path, "utf8");
+    expect(header(testHooksPatch.path)).toMatch(/^TEST-ONLY: /);
+    expect(header(testHooksPatch.path)).toContain("NO PART OF ANY FIX");
+    for (const v of containerdVariants) expect(patchesFor(v.name).map((p) => p.name)).not.toContain(testHooksPatch.name);
+    // Every hunk that adds a hook says so in a TEST-ONLY comment.
+    const added = text.split("\n").filter((l) => /^\+\s*testHold(Opt)?\((ctx, )?"/.test(l));
+    expect(added.length).toBeGreaterThanOrEqual(12);
+    for (const point of Object.values(storagePoints)) expect(added.some((l) => l.includes(`"${point}"`)), point).toBe(true);
+    expect(text.split("\n").filter((l) => l.startsWith("+") && l.includes("// TEST-ONLY (test-hooks.patch)")).length).toBe(added.length);
+  });
 
   it("rejects an unknown variant", () => {
     expect(() => patchesFor("nope")).toThrow(/unknown containerd variant "nope"/);

@@ -17,6 +17,12 @@ const composed: Readonly<Record<string, readonly string[]>> = {
   "keep-task-release-name": ["keep-task-until-stored", "release-name-on-cancel"],
 };
 
+/**
+ * TEST-ONLY hooks (hold a CRI call at a named point), applied to every build after the
+ * variant's own patches, baseline-from-source included; never part of a variant's fix.
+ */
+export const testHooksPatch: Patch = { name: "test-hooks.patch", path: `${dir}test-hooks.patch` };
+
 export function variantNames(): string[] {
   return containerdVariants.map((v) => v.name);
 }

@@ -8,7 +8,8 @@ import { cleanupUnknownContainer, deliverExit, taskExited } from "./exit-handler
 import { failed, notFound, ok, type CallResult } from "./call.ts";
 
 export function stopContainer(w: World, ctx: Ctx, id: string): CallResult {
-  if (!w.cri.containers[id]) return notFound("container", id);
+  // 1.7 and main: "The StopContainer RPC is idempotent" (container_stop.go:StopContainer); 1.6.20: NotFound.
+  if (!w.cri.containers[id]) return ctx.config.release.onStopUnknownContainer === "ok" ? ok : notFound("container", id);
   return stopContainerInternal(w, ctx, id);
 }
 

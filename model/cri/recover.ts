@@ -5,9 +5,9 @@ import type { World, ContainerRecord } from "../world.ts";
 import { emptyCri, now } from "../world.ts";
 import { reserve } from "../registrar.ts";
 import { removeContainerRootDir, type Later } from "../disk.ts";
-import { deleteTask, lookupTask } from "../shim.ts";
+import { deleteTask, loadShims, lookupTask } from "../shim.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
-import { loadContainerStatus } from "./load-container.ts";
+import { loadContainerStatus, type Recovered } from "./load-container.ts";
 import { storeStatusAtRecovery, storedStatus } from "./status-store.ts";
 
 /** containerd exits (SIGTERM): the CRI plugin's memory is gone, shims and their tasks live on. */
@@ -24,8 +24,8 @@ export function stopContainerd(w: World, ctx: Ctx): void {
 export interface Loads {
   /** Container ids loaded first, in this order; every other one follows in creation order. */
   order: readonly string[];
-  /** At most this many temp status files exist at once (1: one load at a time). */
-  parallel: number;
+  /** Loads run in waves of this many (1: one load at a time); unset: as the release loads them. */
+  parallel?: number;
 }
 
 /** containerd starts: service.go:Run -> recover(). */
@@ -34,6 +34,7 @@ export function startContainerd(w: World, ctx: Ctx, loads: Loads): void {
     say(ctx, "cri", "containerd is already running");
     return;
   }
+  loadShims(w, ctx);
   w.cri = emptyCri("up");
   const error = recover(w, ctx, loads);
   if (error === null) {
@@ -46,7 +47,7 @@ export function startContainerd(w: World, ctx: Ctx, loads: Loads): void {
 }
 
 /** restart.go:recover. Returns the error that makes it fail, or null. */
-function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null {
+function recover(w: World, ctx: Ctx, { order, parallel: named }: Loads): string | null {
   // Phase 1: sandboxes first (podsandbox/recover.go:RecoverContainer), names reserved.
   for (const record of byCreation(Object.values(w.metadata.sandboxes))) {
     const task = lookupTask(w, record.id);
@@ -56,25 +57,31 @@ function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null 
     const reserved = reserve(w.cri.sandboxNames, record.name, record.id);
     if (!reserved.ok) return `failed to reserve sandbox name ${JSON.stringify(record.name)}: ${reserved.error}`;
   }
-  // Phase 4: containers are loaded in parallel (errgroup); the model starts the loads in
-  // `order`, then creation order, and each load's containerStore.Add + Reserve follows in that
-  // order. What the interleaving changes is space: a load deletes a stopped task (freeing its
-  // work dir), writes its temp status file (taking a block), then renames it (freeing the old
-  // file's block). A load's rename, and what follows it, waits until `parallel` temp files
-  // exist (or the loads end): parallel 1 is one load at a time, a parallel of at least the
-  // number of containers writes every temp file before any rename, and the values between are
-  // the orders in between. Covered: any start order, with up to `parallel` temp files held at
-  // once. Not covered: a later load's task delete before an earlier load's temp write (a later
-  // start in `order` gives the same frees earlier, but also its temp file).
+  // Phase 4: containerd 1.6 loads the containers one at a time (pkg/cri/server/restart.go:
+  // recover, a plain loop in the order the metadata store lists them, by id); 1.7 and later
+  // load them in parallel (an errgroup since commit a5dfbfcf5, "cri: load sandboxes/containers/
+  // images in parallel"). The model takes the loads in `order`, then creation order, and each
+  // load's containerStore.Add + Reserve follows in that order. What the interleaving changes is space: a load deletes a created or stopped task
+  // (freeing its work dir), writes its temp status file (taking a block), then renames it
+  // (freeing the old file's block). The loads run in waves of `parallel`: in a wave every load
+  // inspects and deletes its task, then every one writes its temp file (in order), then every
+  // rename runs. parallel 1 is one load at a time; a wave of every container writes every temp
+  // file before any rename; within a wave a load's temp file can take the block another load's
+  // task delete freed before that load writes its own. Covered: these, in any order of the
+  // loads. Not covered: a temp write before another load's task delete in the same wave (one
+  // load at a time in that order gives the same frees, later).
   const loaded: ContainerRecord[] = [];
-  const held: (() => void)[][] = [];
-  for (const record of loadOrder(w, order)) {
-    const rest: (() => void)[] = [];
-    if (loadContainer(w, ctx, record, (then) => rest.push(then))) loaded.push(record);
-    if (rest.length > 0) held.push(rest);
-    if (held.length >= parallel) for (const then of held.splice(0, held.length - parallel + 1).flat()) then();
+  const records = loadOrder(w, order);
+  // Without a trace's `parallel`: one at a time on 1.6.20, one wave of every load on 1.7 (the
+  // errgroup starts a goroutine per container at once; 1.7 pkg/cri/server/restart.go:recover).
+  const parallel = named ?? (ctx.config.release.defaultLoads === "all-at-once" ? Math.max(1, records.length) : 1);
+  for (let first = 0; first < records.length; first += parallel) {
+    const wave = records.slice(first, first + parallel);
+    const writes = wave.map((record) => beginLoad(w, ctx, record));
+    const renames: (() => void)[] = [];
+    for (const [i, write] of writes.entries()) if (write((then) => renames.push(then))) loaded.push(wave[i]!);
+    for (const then of renames) then();
   }
-  for (const then of held.flat()) then();
   for (const record of loaded) {
     const reserved = reserve(w.cri.containerNames, record.name, record.id);
     if (!reserved.ok) {
@@ -87,8 +94,11 @@ function recover(w: World, ctx: Ctx, { order, parallel }: Loads): string | null 
   return null;
 }
 
-/** restart.go:loadContainer, then containerStore.Add. False when the container is skipped. */
-function loadContainer(w: World, ctx: Ctx, record: ContainerRecord, later: Later): boolean {
+/**
+ * restart.go:loadContainer, then containerStore.Add: the task inspected (and deleted) now, the
+ * status stored by the function returned, which says false when the container is skipped.
+ */
+function beginLoad(w: World, ctx: Ctx, record: ContainerRecord): (later: Later) => boolean {
   const { id } = record;
   const task = lookupTask(w, id);
   const sandboxKnown = w.cri.sandboxes[record.sandboxId] !== undefined;
@@ -98,6 +108,10 @@ function loadContainer(w: World, ctx: Ctx, record: ContainerRecord, later: Later
   // only after the recovered status is stored if the variant says so.
   const holdStoppedTask = task.kind === "stopped" && ctx.config.containerd.deleteStoppedTask === "after-status-stored";
   if (recovered.deleteTask && !holdStoppedTask) deleteTask(w, ctx, id);
+  return (later) => storeLoaded(w, ctx, id, recovered, holdStoppedTask, later);
+}
+
+function storeLoaded(w: World, ctx: Ctx, id: string, recovered: Recovered, holdStoppedTask: boolean, later: Later): boolean {
   // WithStatus: the status is rewritten for every container, even if nothing changed.
   const stored = storeStatusAtRecovery(w, ctx, id, recovered.status, later);
   if (typeof stored === "object") {

@@ -3,7 +3,7 @@
 // of the model goes through here.
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
-import { boltWrite, statusPath, writeCheckpoint, type Later, type WriteResult } from "../disk.ts";
+import { boltRecordUpdate, statusPath, writeCheckpoint, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
 /** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
@@ -32,11 +32,12 @@ function writeStatus(w: World, ctx: Ctx, id: string, status: Status, later?: Lat
   const record = w.metadata.containers[id];
   if (!record) return { ok: true };
   report(ctx, { kind: "status write" });
-  const written = boltWrite(w, ctx);
+  // The record exists: its update is a rewrite, which bbolt commits into freed pages (disk.ts).
+  const written = boltRecordUpdate(w, ctx);
   if (!written.ok) return written;
   record.status = { ...status };
   sayRoutine(ctx, "cri", `store status of ${id} in its metadata record: ok`, "metadata");
-  return written;
+  return { ok: true };
 }
 
 function statusWriteError(ctx: Ctx, id: string, error: string): string {

@@ -1,0 +1,141 @@
+// The disk in blocks: what a write takes and what a delete, a rename or a remove gives back,
+// on both layouts, at both block sizes; recover()'s parallel loads.
+import { describe, expect, it } from "vitest";
+import { configOrThrow, onDisk, type Config } from "./config.ts";
+import type { Event } from "./events.ts";
+import type { DiskLayout } from "./disk.ts";
+import { replay } from "../properties/replay.ts";
+
+const on = (disk: DiskLayout, config = "baseline/99748"): Config => onDisk(configOrThrow(config), disk);
+
+const running: Event[] = [
+  { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+  { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+  { type: "cri.startContainer", id: "A" },
+];
+const exitOnFullDisk: Event[] = [...running, { type: "disk.fill" }, { type: "process.exit", id: "A", code: 2 }];
+
+const container = (events: readonly Event[], config: Config, id: string) => replay(events, config).observation.containers.find((c) => c.id === id);
+
+describe("an exit on a full disk", () => {
+  it("split: the task delete frees a block of the root filesystem, the status write on the CRI plugin's still fails: RUNNING", () => {
+    const r = replay(exitOnFullDisk, on("split"));
+    expect(r.observation.containers[0]).toMatchObject({ state: "CONTAINER_RUNNING", process: "exited" });
+    expect(r.world.disk.free).toEqual({ root: 1, cri: 0 });
+  });
+
+  it("shared: the task delete frees the block the status needs, and the rename frees the old one: EXITED 2, one block free", () => {
+    const r = replay(exitOnFullDisk, on("shared"));
+    expect(r.observation.containers[0]).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 2 });
+    expect(r.world.disk.free).toEqual({ root: 1, cri: null });
+  });
+
+  it("long-term, shared: the record update takes the block the task delete freed, as on long-term's daemon: EXITED 2", () => {
+    expect(container(exitOnFullDisk, on("shared", "long-term/99748"), "A")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 2 });
+  });
+
+  it("long-term: a record update with no block freed fails on a full disk (a start that failed before its task existed)", () => {
+    const startOnFullDisk: Event[] = [
+      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+      { type: "disk.fill" },
+      { type: "cri.startContainer", id: "A" },
+    ];
+    for (const layout of ["split", "shared"] as const) expect(container(startOnFullDisk, on(layout, "long-term/99748"), "A")?.state).toBe("CONTAINER_CREATED");
+  });
+});
+
+describe("disk.fill with fs", () => {
+  const createdThenCriFull: Event[] = [
+    { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+    { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+    { type: "disk.fill", fs: "cri" },
+    { type: "cri.startContainer", id: "A" },
+  ];
+
+  it("split, only the CRI plugin's filesystem full: the task starts, the StartedAt write fails, the process is killed, A stays CREATED", () => {
+    expect(container(createdThenCriFull, on("split"), "A")).toMatchObject({ state: "CONTAINER_CREATED", process: "exited" });
+  });
+
+  it("shared: the CRI plugin's dir is on the root filesystem, so the task's work dir fails first and nothing ran", () => {
+    expect(container(createdThenCriFull, on("shared"), "A")).toMatchObject({ state: "CONTAINER_CREATED", process: "none" });
+  });
+});
+
+describe("disk.room", () => {
+  const roomThenExitThenStart: Event[] = [
+    { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+    { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+    { type: "cri.createContainer", id: "B", sandbox: "sb", name: "b", attempt: 0 },
+    { type: "cri.startContainer", id: "A" },
+    { type: "disk.room", writes: 0 },
+    { type: "process.exit", id: "A", code: 0 },
+    { type: "cri.startContainer", id: "B" },
+  ];
+
+  it("split: room for N more writes whatever is freed meanwhile (the meaning of every older trace): with none, the exit's write fails and B's start too", () => {
+    const o = replay(roomThenExitThenStart, on("split")).observation;
+    expect(o.containers.map((c) => c.state)).toEqual(["CONTAINER_RUNNING", "CONTAINER_CREATED"]);
+    expect(o.containers[1]?.process).toBe("none");
+  });
+
+  it("shared: N free blocks, and freed blocks count: with none, the exit's task delete gives one back, B's task takes it and its start fails at the status write", () => {
+    const o = replay(roomThenExitThenStart, on("shared")).observation;
+    expect(o.containers.map((c) => [c.state, c.exitCode])).toEqual([
+      ["CONTAINER_EXITED", 0],
+      ["CONTAINER_EXITED", 128],
+    ]);
+  });
+});
+
+describe("removing gives blocks back", () => {
+  it("shared: RemoveContainer of an exited container on a full disk frees its root dir, status and snapshot: a start that needs one block then fits", () => {
+    const events: Event[] = [
+      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+      { type: "cri.createContainer", id: "B", sandbox: "sb", name: "b", attempt: 0 },
+      { type: "cri.startContainer", id: "A" },
+      { type: "cri.stopContainer", id: "A" },
+      { type: "disk.fill" },
+      { type: "cri.removeContainer", id: "A" },
+      { type: "cri.startContainer", id: "B" },
+    ];
+    const r = replay(events, on("shared"));
+    expect(r.observation.calls.map((c) => c.ok)).toEqual([true, true, true, true, true, true, true]);
+    expect(r.observation.containers[1]?.state).toBe("CONTAINER_RUNNING");
+    // Freed: A's root dir (1), status (1) and snapshot (3); B's task work dir took 1.
+    expect(r.world.disk.free.root).toBe(4);
+  });
+});
+
+describe("recover()'s parallel loads on the shared layout", () => {
+  const exitWhileDown = (start: Event): Event[] => [
+    ...running,
+    { type: "cri.createContainer", id: "B", sandbox: "sb", name: "b", attempt: 0 },
+    { type: "cri.startContainer", id: "B" },
+    { type: "disk.fill" },
+    { type: "containerd.stop" },
+    { type: "process.exit", id: "A", code: 3 },
+    start,
+  ];
+  const visible = (start: Event) =>
+    replay(exitWhileDown(start), on("shared"))
+      .observation.containers.filter((c) => c.visible)
+      .map((c) => c.id);
+
+  it("one load at a time: A's task delete frees a block, A's status takes it, A's rename frees one that B's takes", () => {
+    expect(visible({ type: "containerd.start" })).toEqual(["A", "B"]);
+  });
+
+  it("B's load first, one at a time: B finds the disk full and is skipped, A loads with the block its task delete freed", () => {
+    expect(visible({ type: "containerd.start", order: ["B", "A"] })).toEqual(["A"]);
+  });
+
+  it("B and A together, B's temp file first: B takes the block A's task delete freed, A is skipped with its exit code gone", () => {
+    expect(visible({ type: "containerd.start", order: ["B", "A"], parallel: 2 })).toEqual(["B"]);
+  });
+
+  it("A and B together, A's temp file first: A takes its own freed block, B finds none (A's rename comes after B's write)", () => {
+    expect(visible({ type: "containerd.start", parallel: 2 })).toEqual(["A"]);
+  });
+});
