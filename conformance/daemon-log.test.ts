@@ -34,22 +34,29 @@ describe("containerd log parsing", () => {
 });
 
 describe("unsupportedEvents", () => {
-  it("lists kubelet, pod and partial-disk events with their indexes", () => {
+  it("lists kubelet and pod events with their indexes and the catalogue's reason; disk.room and short ticks run", () => {
     const events = [
       { type: "pod.add" },
       { type: "cri.runPodSandbox" },
       { type: "kubelet.sync" },
-      { type: "disk.room" },
-      { type: "clock.tick" },
+      { type: "disk.room", writes: 2 },
+      { type: "clock.tick", seconds: 30 },
       { type: "kubelet.gc" },
       { type: "pod.delete" },
     ];
-    expect(unsupportedEvents({ events })).toEqual([
+    const found = unsupportedEvents({ events });
+    expect(found.map(({ index, type }) => ({ index, type }))).toEqual([
       { index: 0, type: "pod.add" },
       { index: 2, type: "kubelet.sync" },
-      { index: 3, type: "disk.room" },
       { index: 5, type: "kubelet.gc" },
       { index: 6, type: "pod.delete" },
+    ]);
+    for (const f of found) expect(f.why).toMatch(/no real kubelet/);
+  });
+
+  it("refuses a clock.tick that would wait more than 30 s of real time, saying so", () => {
+    expect(unsupportedEvents({ events: [{ type: "clock.tick", seconds: 31 }] })).toEqual([
+      { index: 0, type: "clock.tick", why: "clock.tick of 31 s (#0) would wait 31 s of real time; the harness waits at most 30 s per tick" },
     ]);
   });
 });

@@ -3,28 +3,35 @@
 // (root only): recorded/<variant>/<trace>.json, where baseline is the packaged daemon and
 // every other variant Debian's source with conformance/patches/<variant>.patch; and what
 // Debian trixie's containerd 1.7 did, by `--containerd 1.7`: recorded/<variant>/containerd-1.7/,
-// held to the model on containerd release 1.7 (model/releases.ts). This keeps
-// the model honest in `npm test`, where no daemon can run; re-record after changing a trace.
+// held to the model on containerd release 1.7 (model/releases.ts). The shared layout's
+// (`--disk shared`, one filesystem for containerd's whole root) are one dir further down,
+// <...>/shared/ (recordings.ts), held to the model on that layout. Each restart is replayed in
+// the order the daemon loaded (recordings.ts: eventsAsRun). This keeps the model honest in
+// `npm test`, where no daemon can run; re-record after changing a trace.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Observation } from "../model/observation.ts";
 import { parseTrace } from "../model/trace.ts";
-import { configOrThrow, onRelease } from "../model/config.ts";
+import { configOrThrow, onDisk, onRelease } from "../model/config.ts";
 import { releaseOf } from "../model/releases.ts";
+import { diskLayouts } from "../model/disk.ts";
 import { containerdVariants } from "../model/variants/containerd.ts";
 import { replay } from "../properties/replay.ts";
 import { compareObservations } from "./compare.ts";
-import { daemonLabel, recordedDir, releases } from "./containerd-1.7.ts";
+import { releases } from "./containerd-1.7.ts";
 import { judge } from "./known-differences.ts";
+import { eventsAsRun, recordingDir, runLabel, type Recording } from "./recordings.ts";
 
 const dir = new URL("./recorded/", import.meta.url);
 const variants = readdirSync(dir).sort();
 const recorded = variants.flatMap((variant) =>
-  releases.flatMap((release) => {
-    const under = new URL(`${recordedDir(release, variant)}/`, dir);
-    const files = existsSync(under) ? readdirSync(under).filter((f) => f.endsWith(".json")) : [];
-    return files.sort().map((file) => ({ release, variant, daemon: daemonLabel(release, variant), path: `${recordedDir(release, variant)}/${file}`, file }));
-  }),
+  releases.flatMap((release) =>
+    diskLayouts.flatMap((layout) => {
+      const at = recordingDir(release, variant, layout);
+      const under = new URL(`${at}/`, dir);
+      const files = existsSync(under) ? readdirSync(under).filter((f) => f.endsWith(".json")) : [];
+      return files.sort().map((file) => ({ release, variant, layout, daemon: runLabel(release, variant, layout), path: `${at}/${file}`, file }));
+    }),
+  ),
 );
 
 describe("model vs recorded real-daemon observations", () => {
@@ -34,16 +41,17 @@ describe("model vs recorded real-daemon observations", () => {
   });
 
   it("has recordings of the packaged containerd 1.7 for every trace the packaged 1.6 has", () => {
-    const on = (release: string) => recorded.filter((r) => r.variant === "baseline" && r.release === release).map((r) => r.file);
+    const on = (release: string) => recorded.filter((r) => r.variant === "baseline" && r.release === release && r.layout === "split").map((r) => r.file);
     expect(on("1.7")).toEqual(on("1.6"));
   });
 
-  it.each(recorded)("$daemon: $file: every field agrees, is a documented nondeterminism or a listed finding", ({ release, variant, daemon, path, file }) => {
-    const real = JSON.parse(readFileSync(new URL(path, dir), "utf8")) as Observation;
+  it.each(recorded)("$daemon: $file: every field agrees, is a documented nondeterminism or a listed finding", ({ release, variant, layout, daemon, path, file }) => {
+    const real = JSON.parse(readFileSync(new URL(path, dir), "utf8")) as Recording;
     const parsed = parseTrace(readFileSync(new URL(`../traces/${file}`, import.meta.url), "utf8"));
     if (!parsed.ok) throw new Error(parsed.error);
     // The kubelet half does not matter: these traces have no kubelet events.
-    const model = replay(parsed.trace.events, onRelease(configOrThrow(`${variant}/99748`), releaseOf(release)), { log: false }).observation;
+    const config = onRelease(onDisk(configOrThrow(`${variant}/99748`), layout), releaseOf(release));
+    const model = replay(eventsAsRun(parsed.trace.events, release, real.loadOrders), config, { log: false }).observation;
     const { unexpected, stale } = judge(daemon, file.replace(/\.json$/, ""), compareObservations(model, real));
     expect(unexpected).toEqual([]);
     expect(stale).toEqual([]);

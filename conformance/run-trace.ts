@@ -34,7 +34,7 @@ const unsupportedTypes = new Set(Object.entries(eventCatalogue).flatMap(([type, 
 export const maxTickMs = 30_000;
 
 /** The events the harness cannot run, each with why (the catalogue's reason, or a clock.tick's wait). */
-export function unsupportedEvents(trace: { events: readonly { type: string }[] }): { index: number; type: string; why: string }[] {
+export function unsupportedEvents(trace: { events: readonly object[] }): { index: number; type: string; why: string }[] {
   const events = trace.events as readonly Event[];
   return events.flatMap((e, index) => {
     const daemon = eventCatalogue[e.type]?.daemon;

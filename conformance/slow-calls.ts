@@ -57,7 +57,7 @@ export class Holds {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Calls reaching `point` wait there; `only`: just the calls whose id or name contains one of these. */
+  /** Calls reaching `point` wait there; `only`: just the calls whose id or reserved name contains one of these. */
   hold(point: string, only: readonly string[] = []): void {
     const file = join(this.dir, `hold-${point}`);
     // Atomic: a held call polls the file, and must never see it missing.
@@ -196,15 +196,25 @@ export class SlowCalls {
    */
   async resume(waiting: "finish" | "stuck", daemonLog: () => string): Promise<void> {
     const released = new Set<string>();
+    const stuck: string[] = [];
     for (const point of Object.values(storagePoints)) {
       const ids = this.holds.held().filter((h) => h.point === point).map((h) => h.id);
-      if (waiting === "stuck" && ids.length > 0) this.holds.hold(point, ids);
-      else {
+      if (waiting === "stuck" && ids.length > 0) {
+        this.holds.hold(point, ids);
+        stuck.push(...ids);
+      } else {
         this.holds.release(point);
         for (const id of ids) released.add(id);
       }
     }
-    if (waiting === "stuck") return;
+    if (waiting === "stuck") {
+      // The daemon's hook rereads the file every 20 ms: the calls must still be held after it did.
+      await sleep(100);
+      const still = new Set(this.holds.held().map((h) => h.id));
+      const gone = stuck.filter((id) => !still.has(id));
+      if (gone.length > 0) throw new Error(`storage.resume stuck: the daemon let ${gone.join(", ")} go (the test hooks did not keep it held)`);
+      return;
+    }
     const quiet = await poll(() => {
       const held = this.holds.held();
       return !held.some((h) => released.has(h.id)) && createCallsInProgress(daemonLog()) <= held.length ? true : undefined;

@@ -204,7 +204,10 @@ export const eventCatalogue = {
         w.disk.free = { root: shared ? e.writes : null, cri: null };
         say(ctx, "disk", shared ? `nearly full: ${e.writes} free block(s)` : `nearly full: room for ${e.writes} more write(s)`);
       }),
-    daemon: { cannot: "a real filesystem has no room for exactly N more writes" },
+    daemon: {
+      runs:
+        "the filesystems are filled, then exactly the blocks the model needs are freed (conformance/disk-room.ts): N on the shared layout; on the split layout the fewest free blocks on the root and CRI filesystems under which the model, counting blocks, ends the trace as with N writes (a trace for which there are none is skipped)",
+    },
   }),
   // Added: the storage CreateContainer and RunPodSandbox wait on (snapshotter, volume mounts)
   // stops answering: from now on such a call reserves its name and then waits (#4604, #13867).
@@ -234,7 +237,7 @@ export const eventCatalogue = {
         say(ctx, "cri", `${e.seconds}s pass`);
         timePasses(w, ctx);
       }),
-    daemon: { runs: "real time passes (the harness sleeps)" },
+    daemon: { runs: "real time passes: the harness sleeps the seconds (containerd's exit back-off runs on real time), at most 30 s per tick; a longer tick is refused" },
   }),
 };
 

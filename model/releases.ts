@@ -27,7 +27,9 @@ export interface ContainerdRelease<Name extends string = ContainerdReleaseName> 
    * How recover() loads the containers when containerd.start names no `parallel`:
    * "one-at-a-time" (1.6.20 pkg/cri/server/restart.go:recover, a plain loop), "all-at-once"
    * (1.7 pkg/cri/server/restart.go:recover, an errgroup with a goroutine per container since
-   * a5dfbfcf5: the model's one wave of every load, cri/recover.ts).
+   * a5dfbfcf5: the model's one wave of every load, cri/recover.ts). A trace's `parallel` wins
+   * on either release: on 1.6 it is a schedule only 1.7's errgroup can take, kept so that the
+   * shared layout's 1.6 scenarios (which try parallel restarts) stay as they were.
    */
   defaultLoads: "one-at-a-time" | "all-at-once";
 }

@@ -76,6 +76,12 @@ export interface CriContainer {
   unknown: boolean;
   /** An exit monitor waits on the task (events.go:startContainerExitMonitor). */
   exitMonitor: boolean;
+  /**
+   * A failed start closed the container's IO, which removes its FIFO dir (container.go:NewTask's
+   * deferred Close, task.go:Delete; cio/io_unix.go:NewFIFOSetInDir's closer RemoveAll), so no
+   * later start can open them. Memory only: recovery makes new FIFOs (restart.go:loadContainer).
+   */
+  ioClosed?: true;
 }
 
 export type SandboxState = "READY" | "NOTREADY" | "UNKNOWN";

@@ -117,7 +117,7 @@ export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boole
           status(w.disk.checkpoints[c.id]),
           task(c.id),
           process ? [process.state, process.exitCode] : null,
-          cri ? [status(cri.status), cri.unknown, cri.exitMonitor] : null,
+          cri ? [status(cri.status), cri.unknown, cri.exitMonitor, cri.ioClosed ?? false] : null,
           reserved.has(c.id),
           ledger.reached[c.id] ?? null,
           ledger.exitCodes[c.id] ?? null,

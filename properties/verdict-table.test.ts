@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { containerdVariants } from "../model/variants/containerd.ts";
 import { kubeletVariants } from "../model/variants/kubelet.ts";
 import { properties } from "./invariants.ts";
-import { expectedCell, expectedVerdicts, sharedLayoutDifferences } from "./verdicts.ts";
+import { diskLayouts } from "../model/disk.ts";
+import { releaseNames, type ContainerdReleaseName } from "../model/releases.ts";
+import { expectedCell, expectedVerdicts, releaseDifferences, sharedLayoutDifferences } from "./verdicts.ts";
 
 const containerdNames = containerdVariants.map((v) => v.name);
 const kubeletNames = kubeletVariants.map((v) => v.name);
@@ -54,6 +56,41 @@ describe("the shared layout's cells", () => {
       for (const property of properties) {
         if (listed.some(([c, p]) => c === containerd && p === property)) continue;
         for (const kubelet of kubeletNames) expect(expectedCell(containerd, kubelet, property, "shared")).toEqual(expectedCell(containerd, kubelet, property));
+      }
+    }
+  });
+});
+
+describe("a release's cells", () => {
+  const listed = (Object.entries(releaseDifferences) as [ContainerdReleaseName, NonNullable<(typeof releaseDifferences)[ContainerdReleaseName]>][]).flatMap(([release, layouts]) =>
+    diskLayouts.flatMap((disk) =>
+      Object.entries(layouts[disk]).flatMap(([containerd, row]) =>
+        Object.keys(row ?? {}).map((property) => [release, disk, containerd as (typeof containerdNames)[number], property as (typeof properties)[number]] as const),
+      ),
+    ),
+  );
+
+  it("are listed for a release other than 1.6, each differing from 1.6's cell in its verdict or its reason", () => {
+    expect(listed.length).toBeGreaterThan(0);
+    expect(releaseDifferences["1.6"]).toBeUndefined();
+    for (const [release, disk, containerd, property] of listed) {
+      for (const kubelet of kubeletNames) {
+        const on = expectedCell(containerd, kubelet, property, disk, release);
+        expect(on, `${release} ${disk} ${containerd}/${kubelet} ${property}`).not.toEqual(expectedCell(containerd, kubelet, property, disk));
+        expect(on.why).not.toBe("");
+      }
+    }
+  });
+
+  it("are 1.6's everywhere else", () => {
+    for (const release of releaseNames) {
+      for (const disk of diskLayouts) {
+        for (const containerd of containerdNames) {
+          for (const property of properties) {
+            if (listed.some(([r, d, c, p]) => r === release && d === disk && c === containerd && p === property)) continue;
+            for (const kubelet of kubeletNames) expect(expectedCell(containerd, kubelet, property, disk, release)).toEqual(expectedCell(containerd, kubelet, property, disk));
+          }
+        }
       }
     }
   });

@@ -1,8 +1,9 @@
-// restart-sim check --config C [--disk split|shared] --depth D [--pods P --containers K] [--max-states N]
+// restart-sim check --config C [--disk split|shared] [--containerd 1.6|1.7] --depth D [--pods P --containers K] [--max-states N]
 // Breadth-first over every event sequence of a small scope: either no safety property is
 // violated up to depth D, or the shortest counterexample, saved as a replayable trace.
 import type { Command } from "commander";
-import { diskOption, resolveConfig } from "../load-trace.ts";
+import { diskOption, releaseOption, resolveConfig } from "../load-trace.ts";
+import { defaultRelease } from "../../model/releases.ts";
 import { fail, exitCodes } from "../exit.ts";
 import { intInRange } from "../options.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
@@ -16,6 +17,7 @@ import { checkExhaustive } from "../../properties/exhaustive.ts";
 interface Options {
   config: string;
   disk?: string;
+  containerd?: string;
   depth: string;
   pods: string;
   containers: string;
@@ -32,6 +34,7 @@ export function registerCheck(program: Command): void {
     .description("exhaustive bounded check: every event sequence of a small scope up to a depth; exit 1 with the shortest counterexample")
     .option("--config <config>", "configuration <containerd-variant>/<kubelet-variant>", "baseline/99748")
     .option(...diskOption)
+    .option(...releaseOption)
     .requiredOption("--depth <d>", "events after the pods are added")
     .option("--pods <p>", "pods in the scope", "1")
     .option("--containers <k>", "containers per pod", "1")
@@ -41,8 +44,9 @@ export function registerCheck(program: Command): void {
     .option("--out <dir>", "where a counterexample trace is written", "explored")
     .option("--json", "print the result as JSON")
     .action((opts: Options) => {
-      const config = resolveConfig(opts.config, undefined, opts.disk);
+      const config = resolveConfig(opts.config, undefined, opts.disk, opts.containerd);
       const shared = config.disk.layout === "shared";
+      const release = config.release === defaultRelease ? null : config.release.name;
       const depth = intInRange("--depth", opts.depth, 0, 1000);
       const scope = { pods: intInRange("--pods", opts.pods, 0, 3), containers: intInRange("--containers", opts.containers, 1, 3) };
       const maxStates = intInRange("--max-states", opts.maxStates, 1, 50_000_000);
@@ -63,18 +67,19 @@ export function registerCheck(program: Command): void {
       const scopeText = `${scope.pods} pod(s) x ${scope.containers} container(s)`;
       const saved = result.violation
         ? saveTrace(opts.out, {
-            name: `check-${counterexampleName(config.name, result.violation.property)}${shared ? "-shared" : ""}`,
-            description: `Shortest counterexample of ${result.violation.property} on ${config.name}${shared ? " (disk layout shared)" : ""} in scope ${scopeText}, found by restart-sim check (breadth-first): ${result.violation.message}`,
+            name: `check-${counterexampleName(config.name, result.violation.property)}${shared ? "-shared" : ""}${release ? `-${release}` : ""}`,
+            description: `Shortest counterexample of ${result.violation.property} on ${config.name}${shared ? " (disk layout shared)" : ""}${release ? ` (containerd ${release})` : ""} in scope ${scopeText}, found by restart-sim check (breadth-first): ${result.violation.message}`,
             config: config.name,
             ...(shared ? { disk: config.disk.layout } : {}),
+            ...(release ? { containerd: release } : {}),
             events: result.violation.events,
           })
         : null;
       const statesPerSecond = Math.round(result.states / seconds);
       if (opts.json) {
-        console.log(JSON.stringify({ config: config.name, disk: config.disk.layout, depth, symmetry: opts.symmetry, ...result, seconds, statesPerSecond, trace: saved }, null, 2));
+        console.log(JSON.stringify({ config: config.name, disk: config.disk.layout, containerd: config.release.name, depth, symmetry: opts.symmetry, ...result, seconds, statesPerSecond, trace: saved }, null, 2));
       } else {
-        console.log(`check ${config.name}, disk ${config.disk.layout}, scope ${scopeText}, depth ${depth}, symmetry ${opts.symmetry ? "on" : "off"}`);
+        console.log(`check ${config.name}, disk ${config.disk.layout}, containerd ${config.release.name}, scope ${scopeText}, depth ${depth}, symmetry ${opts.symmetry ? "on" : "off"}`);
         console.log(`  distinct states ${result.states}, transitions ${result.transitions}, depth reached ${result.depthReached}, ${statesPerSecond} states/s`);
         if (opts.symmetry) {
           console.log(`  symmetry: ${result.statesWithoutSymmetry} states without it, ${(result.statesWithoutSymmetry / result.states).toFixed(1)}x fewer with it`);

@@ -1,10 +1,12 @@
-// restart-sim compare [--runs N] [--shared-runs N] [--disk split|shared] [--seed S] [--out DIR] [--json]:
+// restart-sim compare [--runs N] [--shared-runs N] [--disk split|shared] [--containerd 1.6|1.7] [--seed S] [--out DIR] [--json]:
 // the design review. Every configuration x every property of design.md, a configuration per
 // worker thread, on the split disk layout and then on the shared one (a second matrix, with
 // fewer scenarios per cell); the matrices, the costs table (over the first matrix's
 // scenarios), what goes wrong with each variant and what it costs, and where the layouts
 // disagree on the terminal; index.html, report.md, results.json and the counterexample traces
-// in DIR. Exit 1 when a cell differs from the expected table.
+// in DIR. With --containerd 1.7 the same on containerd 1.7's model (model/releases.ts), and
+// which cells the table judges differently there than on 1.6. Exit 1 when a cell differs
+// from the expected table.
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { allConfigs } from "../../model/config.ts";
@@ -13,7 +15,8 @@ import { sharedVerdictRuns, verdictRuns, verdictSeed } from "../../properties/ve
 import { tracesFor } from "../../properties/trace-files.ts";
 import type { DiskLayout } from "../../model/disk.ts";
 import type { Trace } from "../../model/trace.ts";
-import { diskLayout, loadTrace, traceFiles } from "../load-trace.ts";
+import { containerdRelease, diskLayout, loadTrace, releaseOption, traceFiles } from "../load-trace.ts";
+import { defaultRelease } from "../../model/releases.ts";
 import { exitCodes } from "../exit.ts";
 import { positiveInt, seedOption } from "../options.ts";
 import { Progress } from "../progress.ts";
@@ -22,7 +25,7 @@ import { buildResults, differences, resultsJson, withShared, type Results } from
 import { variantFindings } from "../report/findings.ts";
 import { patchSize } from "../report/patch-size.ts";
 import { prepareReportDir, writeReport } from "../report/write-report.ts";
-import { formatCosts, formatDifferences, formatFindings, formatLayoutDifferences, formatMatrix } from "../report/terminal.ts";
+import { formatCosts, formatDifferences, formatFindings, formatLayoutDifferences, formatMatrix, formatReleaseDifferences } from "../report/terminal.ts";
 import { ReviewProgress } from "../report/progress-bar.ts";
 
 /** The verdict tests' runs and seed: the review shows by default what `npm test` asserts, and two runs give the same results.json. */
@@ -35,6 +38,7 @@ interface Options {
   runs: string;
   sharedRuns: string;
   disk?: string;
+  containerd?: string;
   seed: string;
   out: string;
   json?: boolean;
@@ -47,6 +51,7 @@ export function registerCompare(program: Command): void {
     .option("--runs <n>", "random scenarios per cell of the split layout's matrix, after the known traces", String(defaultRuns))
     .option("--shared-runs <n>", "random scenarios per cell of the shared layout's matrix", String(sharedVerdictRuns))
     .option("--disk <layout>", "only this layout's matrix: split or shared (default: both)")
+    .option(releaseOption[0], "the containerd release the model runs: 1.6 (default) or 1.7 (1.7.24 and main; model/releases.ts), whose table cells that differ from 1.6 are listed")
     .option("--seed <s>", "fast-check seed", String(defaultSeed))
     .option("--out <dir>", "report directory", "report")
     .option("--json", "print results.json instead of the matrix")
@@ -54,6 +59,7 @@ export function registerCompare(program: Command): void {
       const runs = positiveInt("--runs", opts.runs);
       const sharedRuns = positiveInt("--shared-runs", opts.sharedRuns);
       const only = opts.disk === undefined ? null : diskLayout(opts.disk);
+      const release = opts.containerd === undefined ? defaultRelease : containerdRelease(opts.containerd);
       const seed = seedOption(opts.seed, defaultSeed);
       prepareReportDir(opts.out);
       const known = traceFiles(knownTracesDir).map(loadTrace);
@@ -63,8 +69,8 @@ export function registerCompare(program: Command): void {
       const output = new Progress(opts.json);
       /** One layout's matrix on the worker pool: its known traces first, then its scenarios. */
       const matrix = async (disk: DiskLayout, runsPerCell: number): Promise<Results> => {
-        const traces: Trace[] = tracesFor(disk, known);
-        const jobs = configs.map((c) => ({ config: c.name, disk, runs: runsPerCell, seed, examples: traces.map((t) => ({ name: t.name, events: t.events })) }));
+        const traces: Trace[] = tracesFor(disk, known, release.name);
+        const jobs = configs.map((c) => ({ config: c.name, disk, containerd: release.name, runs: runsPerCell, seed, examples: traces.map((t) => ({ name: t.name, events: t.events })) }));
         const bar = new ReviewProgress(jobs.length, runsPerCell);
         const checked = await checkConfigs(
           jobs,
@@ -82,7 +88,7 @@ export function registerCompare(program: Command): void {
           },
           workers,
         );
-        return buildResults(seed, runsPerCell, traces.map((t) => t.name), checked, patchSize, disk);
+        return buildResults(seed, runsPerCell, traces.map((t) => t.name), checked, patchSize, disk, release.name);
       };
       const split = only === "shared" ? null : await matrix("split", runs);
       const shared = only === "split" ? null : await matrix("shared", sharedRuns);
@@ -94,7 +100,8 @@ export function registerCompare(program: Command): void {
         process.stdout.write(resultsJson(results));
       } else {
         const first = split ? "split" : "shared";
-        console.log(`\n${configs.length} configurations x ${properties.length} properties on the ${first} disk layout: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (seed ${seed})\n`);
+        const on = release === defaultRelease ? "" : `, containerd ${release.name}`;
+        console.log(`\n${configs.length} configurations x ${properties.length} properties on the ${first} disk layout${on}: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (seed ${seed})\n`);
         console.log(formatMatrix(results));
         console.log(`\nWhat each containerd variant costs (over the ${first} layout's scenarios):\n${formatCosts(results)}\n`);
         console.log(`What goes wrong with each containerd variant, and what it costs:\n${formatFindings(findings)}\n`);
@@ -104,6 +111,7 @@ export function registerCompare(program: Command): void {
           console.log(formatMatrix(onShared));
           console.log(`\n${formatLayoutDifferences(results)}\n`);
         }
+        if (results.containerd) console.log(`\n${formatReleaseDifferences(results)}\n`);
         console.log(formatDifferences(results));
         console.log(`\nReport: ${written.html} (open it in a browser), ${written.markdown}, ${written.json}; ${written.traces} counterexample traces in ${opts.out}/traces/`);
       }

@@ -18,10 +18,11 @@ import { cleanStaleRuns } from "../../conformance/stale-runs.ts";
 import { takeHostLock } from "../../conformance/host-lock.ts";
 import { harnessBlockBytes, type DiskKind } from "../../conformance/disk.ts";
 import { buildContainerd, type Built } from "../../conformance/build/build.ts";
+import { buildContainerd17 } from "../../conformance/build/build-1.7.ts";
 import { fetchContainerd17, releases, type Containerd17, type Release } from "../../conformance/containerd-1.7.ts";
 import { eventsAsRun, recordingDir, runLabel, type Recording } from "../../conformance/recordings.ts";
 import { roomOnDisk } from "../../conformance/disk-room.ts";
-import { variantNames } from "../../conformance/build/patches.ts";
+import { patchesFor, variantNames } from "../../conformance/build/patches.ts";
 import { judge, type Judged } from "../../conformance/known-differences.ts";
 import { onDisk, onRelease, type Config } from "../../model/config.ts";
 import { releaseOf } from "../../model/releases.ts";
@@ -67,7 +68,7 @@ export function registerConformance(program: Command): void {
     .option("--config <config>", "model configuration to compare with (the kubelet half does not matter here); default baseline/99748, or the --variant's")
     .option("--fs <kind>", "small filesystem: ext4-loop (default) or tmpfs")
     .option(diskOption[0], `${diskOption[1]}: split puts the CRI plugin's dir on a filesystem of its own inside the root, shared one filesystem for the whole root`)
-    .option("--variant <name>", `containerd 1.6.20 built from Debian's source with this variant's patch (conformance/patches/), compared with the model under that variant: ${variantNames().join(", ")}, or all`)
+    .option("--variant <name>", `containerd built from Debian's source with this variant's patch (1.6.20: conformance/patches/; 1.7.24, in a trixie chroot: conformance/patches/1.7/), compared with the model under that variant: ${variantNames().join(", ")}, several in the order given (NAME,NAME), or all (on 1.7: every variant ported)`)
     .option("--containerd <version>", "the real daemon: 1.6 (default; Debian bookworm's, installed), 1.7 (Debian trixie's 1.7.24, fetched once into /var/cache/restart-sim/containerd-1.7, nothing installed) or all; each is compared with the model on its release (model/releases.ts)")
     .option("--record <dir>", "also write each real observation to <dir>/<containerd variant>/<trace>.json, containerd 1.7's to <dir>/<variant>/containerd-1.7/<trace>.json, the shared layout's one dir further down, <...>/shared/<trace>.json (conformance/recorded/ is checked by npm test)")
     .option("--json", "print the comparisons as JSON")
@@ -77,11 +78,18 @@ export function registerConformance(program: Command): void {
       const wanted = opts.containerd ?? "1.6";
       if (wanted !== "all" && !(releases as readonly string[]).includes(wanted)) fail(`--containerd: expected 1.6, 1.7 or all, got ${JSON.stringify(wanted)}`);
       const onReleases: Release[] = wanted === "all" ? [...releases] : [wanted as Release];
-      if (opts.variant !== undefined && onReleases.includes("1.7")) fail(`--variant ${opts.variant}: patched builds exist for containerd 1.6 only; give --containerd 1.6 with it`);
       const config = resolveConfig(opts.config);
-      const variants = opts.variant === undefined ? [] : opts.variant === "all" ? variantNames() : [opts.variant];
+      const variants = opts.variant === undefined ? [] : opts.variant === "all" ? variantNames() : opts.variant.split(",");
       const unknown = variants.find((v) => !variantNames().includes(v));
       if (unknown !== undefined) fail(`--variant: expected one of ${variantNames().join(", ")} or all, got ${JSON.stringify(unknown)}`);
+      // On 1.7, the variants whose patches are ported (conformance/patches/1.7/); naming one that is not is bad input.
+      const ported = variants.filter(isPorted);
+      if (onReleases.includes("1.7") && opts.variant !== "all" && ported.length < variants.length) {
+        fail(`--variant ${variants.find((v) => !ported.includes(v))}: not ported to containerd 1.7 (no conformance/patches/1.7/ patch); ported: ${variantNames().filter(isPorted).join(", ")}`);
+      }
+      if (onReleases.includes("1.7") && opts.variant === "all") {
+        for (const v of variants.filter((x) => !ported.includes(x))) console.error(`skip ${v} on containerd 1.7: not ported (no conformance/patches/1.7/ patch)`);
+      }
       if (opts.config !== undefined && opts.variant !== undefined && (variants.length > 1 || variants[0] !== config.containerd.name)) {
         fail(`--config ${opts.config} names containerd ${config.containerd.name}, --variant ${opts.variant} another; give one of them`);
       }
@@ -102,11 +110,13 @@ export function registerConformance(program: Command): void {
       // Each variant is built (or found in the cache), and 1.7 fetched, just before its traces run.
       const targetFor = async (release: Release, v: string | undefined): Promise<Target> =>
         release === "1.7"
-          ? { release, config: onRelease(config, releaseOf(release)), build: undefined, containerd17: await fetchContainerd17(say) }
+          ? v === undefined
+            ? { release, config: onRelease(config, releaseOf(release)), build: undefined, containerd17: await fetchContainerd17(say) }
+            : { release, config: onRelease(resolveConfig(`${v}/${config.kubelet.name}`), releaseOf(release)), build: undefined, containerd17: await buildContainerd17(v, say) }
           : v === undefined
             ? { release, config, build: undefined, containerd17: undefined }
             : { release, config: resolveConfig(`${v}/${config.kubelet.name}`), build: await buildContainerd(v, say), containerd17: undefined };
-      const runs = onReleases.flatMap((r) => (r === "1.6" && variants.length > 0 ? variants : [undefined]).map((v) => [r, v] as const));
+      const runs = onReleases.flatMap((r) => (variants.length === 0 ? [undefined] : r === "1.7" ? ported : variants).map((v) => [r, v] as const));
       for (const [release, v] of runs) {
         const target = await targetFor(release, v);
         const variant = target.config.containerd.name;
@@ -155,6 +165,16 @@ export function registerConformance(program: Command): void {
       console.error(`${reports.length - disagreeing.length - withFindings} agreed, ${withFindings} differed only as listed in conformance/known-differences.ts, ${disagreeing.length} disagreed`);
       process.exitCode = disagreeing.length > 0 ? exitCodes.violated : exitCodes.holds;
     });
+}
+
+/** A variant whose patches exist for containerd 1.7 (baseline: trixie's tree as shipped, built from source). */
+function isPorted(variant: string): boolean {
+  try {
+    patchesFor(variant, "1.7");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Cleans what killed runs left and says what it removed, and what it could not. */

@@ -1,8 +1,8 @@
-// restart-sim explore --config C [--disk split|shared] [--runs N] [--seed S [--property P --path P]] [--out DIR] [--json]
+// restart-sim explore --config C [--disk split|shared] [--containerd 1.6|1.7] [--runs N] [--seed S [--property P --path P]] [--out DIR] [--json]
 // Random scenarios against one configuration, every property; a violation is shrunk, shown as
 // a timeline, and saved as a trace file that `replay` reproduces exactly.
 import type { Command } from "commander";
-import { diskOption, loadTrace, resolveConfig, traceFiles } from "../load-trace.ts";
+import { diskOption, loadTrace, releaseOption, resolveConfig, traceFiles } from "../load-trace.ts";
 import { tracesFor } from "../../properties/trace-files.ts";
 import { fail, exitCodes } from "../exit.ts";
 import { positiveInt, seedOption } from "../options.ts";
@@ -18,6 +18,7 @@ import type { Config } from "../../model/config.ts";
 interface Options {
   config?: string;
   disk?: string;
+  containerd?: string;
   runs: string;
   seed?: string;
   property?: string;
@@ -32,6 +33,7 @@ export function registerExplore(program: Command): void {
     .description("random scenarios on one configuration, every property checked; violations shrunk and saved as replayable traces; exit 1 if any")
     .option("--config <config>", "configuration <containerd-variant>/<kubelet-variant>", "baseline/99748")
     .option(...diskOption)
+    .option(...releaseOption)
     .option("--runs <n>", "random scenarios per property", "1000")
     .option("--seed <s>", "fast-check seed (default: a new one, printed)")
     .option("--property <p>", "only this property")
@@ -39,7 +41,7 @@ export function registerExplore(program: Command): void {
     .option("--out <dir>", "where counterexample traces are written", "explored")
     .option("--json", "print the verdicts as JSON")
     .action((opts: Options) => {
-      const config = resolveConfig(opts.config, undefined, opts.disk);
+      const config = resolveConfig(opts.config, undefined, opts.disk, opts.containerd);
       const runs = positiveInt("--runs", opts.runs);
       const seed = seedOption(opts.seed, Math.floor(Math.random() * 2 ** 31));
       if (opts.property !== undefined && !properties.includes(opts.property as Property)) {
@@ -49,7 +51,7 @@ export function registerExplore(program: Command): void {
         fail("--path: give it with the --seed and --property it was printed with");
       }
       const selected = opts.property ? [opts.property as Property] : properties;
-      const examples = tracesFor(config.disk.layout, traceFiles("traces").map(loadTrace));
+      const examples = tracesFor(config.disk.layout, traceFiles("traces").map(loadTrace), config.release.name);
       const cache = new ScenarioCache(config);
       const progress = new Progress(opts.json);
       const results = selected.map((property) => {
@@ -64,9 +66,9 @@ export function registerExplore(program: Command): void {
         return { result, saved: result.verdict === "violated" ? save(opts.out, config, result) : null };
       });
       if (opts.json) {
-        console.log(JSON.stringify({ config: config.name, disk: config.disk.layout, seed, runs, results: results.map(({ result, saved }) => ({ ...result, trace: saved })) }, null, 2));
+        console.log(JSON.stringify({ config: config.name, disk: config.disk.layout, containerd: config.release.name, seed, runs, results: results.map(({ result, saved }) => ({ ...result, trace: saved })) }, null, 2));
       } else {
-        console.log(`explore ${config.name}, disk ${config.disk.layout}, seed ${seed}, ${runs} random scenarios per property (plus ${examples.length} known traces)\n`);
+        console.log(`explore ${config.name}, disk ${config.disk.layout}, containerd ${config.release.name}, seed ${seed}, ${runs} random scenarios per property (plus ${examples.length} known traces)\n`);
         for (const { result, saved } of results) print(config, result, saved);
       }
       process.exitCode = results.some((r) => r.result.verdict === "violated") ? exitCodes.violated : exitCodes.holds;
@@ -75,7 +77,7 @@ export function registerExplore(program: Command): void {
 
 function save(dir: string, config: Config, result: Extract<CellVerdict, { verdict: "violated" }>): string {
   const c = result.counterexample;
-  const trace = counterexampleTrace(config.name, result.property, c, config.disk.layout);
+  const trace = counterexampleTrace(config.name, result.property, c, config.disk.layout, config.release.name);
   return saveTrace(dir, trace);
 }
 
@@ -86,7 +88,7 @@ function print(config: Config, result: CellVerdict, saved: string | null): void 
   }
   const c = result.counterexample;
   console.log(`${result.property}: VIOLATED at event ${c.event} of ${c.events.length}: ${c.message}`);
-  console.log(c.trace ? `  found by the known trace ${c.trace}` : `  seed ${c.seed}, path ${c.path}: ${exploreCommand(config.name, result.property, c, config.disk.layout)}`);
+  console.log(c.trace ? `  found by the known trace ${c.trace}` : `  seed ${c.seed}, path ${c.path}: ${exploreCommand(config.name, result.property, c, config.disk.layout, config.release.name)}`);
   console.log(formatTimeline(replay(c.events, config).timeline).replace(/^/gm, "  "));
   console.log(`  saved: ${saved}; replay it with: restart-sim replay ${saved}\n`);
 }

@@ -2,8 +2,9 @@
 // costs. The properties share one ScenarioCache, so each random scenario runs once per
 // configuration, and the costs are read from the same runs.
 import type { Event } from "../../model/events.ts";
-import { configOrThrow, onDisk } from "../../model/config.ts";
+import { configOrThrow, onDisk, onRelease } from "../../model/config.ts";
 import type { DiskLayout } from "../../model/disk.ts";
+import { releaseOf, type ContainerdReleaseName } from "../../model/releases.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import { ScenarioCache, checkProperty, scenarioCosts, type CellVerdict } from "../../properties/check-property.ts";
 import type { Costs } from "../../properties/costs.ts";
@@ -12,6 +13,8 @@ export interface ConfigJob {
   config: string;
   /** Default split. */
   disk?: DiskLayout;
+  /** Default 1.6. */
+  containerd?: ContainerdReleaseName;
   runs: number;
   seed: number;
   /** Known traces, run first as fast-check examples. */
@@ -34,7 +37,7 @@ export interface JobProgress {
 }
 
 export function checkConfig(job: ConfigJob, onProgress?: (progress: JobProgress) => void): ConfigVerdicts {
-  const cache = new ScenarioCache(onDisk(configOrThrow(job.config), job.disk ?? "split"));
+  const cache = new ScenarioCache(onRelease(onDisk(configOrThrow(job.config), job.disk ?? "split"), releaseOf(job.containerd)));
   const verdicts = properties.map((property, index) =>
     checkProperty(cache, property, {
       runs: job.runs,

@@ -14,6 +14,7 @@ import {
   expectationSentence,
   layoutDifferences,
   legend,
+  releaseDifferences,
   splitTwin,
   distinctViolations,
   type Cell,
@@ -243,6 +244,18 @@ ${matrix(shared, target, "matrix-shared")}
 ${list}`;
 }
 
+/** On a release other than 1.6: which cells the table judges differently there, and why. */
+function releaseSection(results: Results): string {
+  if (!results.containerd) return "";
+  const items = releaseDifferences(results).map(
+    (d) => `<li><b>${escapeHtml(configLabel(d.config))} ${escapeHtml(d.cell.property)}</b>: 1.6 ${d.on16}, ${escapeHtml(results.containerd ?? "")} ${d.cell.expected} (found ${d.cell.verdict}): ${escapeHtml(d.cell.why)}</li>`,
+  );
+  return `
+<h2>On containerd ${escapeHtml(results.containerd)}</h2>
+<p>This review ran on containerd ${escapeHtml(results.containerd)} (<code>--containerd ${escapeHtml(results.containerd)}</code>, model/releases.ts). ${items.length} cell(s) of the table differ from 1.6:</p>
+<ul>${items.join("")}</ul>`;
+}
+
 export function renderHtml(results: Results, inputs: HtmlInputs): string {
   const found = distinctViolations(results);
   const target: Target = (config, cell) => {
@@ -259,7 +272,7 @@ export function renderHtml(results: Results, inputs: HtmlInputs): string {
 </head>
 <body>
 <h1>restart-sim design review</h1>
-<p>Every configuration (containerd variant / kubelet variant) against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.</p>
+<p>Every configuration (containerd variant / kubelet variant) against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.</p>${releaseSection(results)}
 <h2>Verdicts</h2>
 ${matrix(results, target)}
 ${differencesBox(results)}

@@ -6,7 +6,20 @@ import { properties } from "../../properties/invariants.ts";
 import { describeEvent } from "../timeline.ts";
 import type { VariantFindings } from "./findings.ts";
 import { costCells, costColumns, costsLegend } from "./costs.ts";
-import { cellLabel, configLabel, describeDifference, differences, expectationSentence, layoutDifferences, legend, violations, type Matrix, type Results, type Violation } from "./results.ts";
+import {
+  cellLabel,
+  configLabel,
+  describeDifference,
+  differences,
+  expectationSentence,
+  layoutDifferences,
+  legend,
+  releaseDifferences,
+  violations,
+  type Matrix,
+  type Results,
+  type Violation,
+} from "./results.ts";
 import { groupLayoutDifferences } from "./terminal.ts";
 
 /**
@@ -107,6 +120,20 @@ function sharedSection(results: Results): string[] {
   ];
 }
 
+/** On a release other than 1.6: which cells the table judges differently there, and why. */
+function releaseSection(results: Results): string[] {
+  if (!results.containerd) return [];
+  const differing = releaseDifferences(results);
+  return [
+    `## On containerd ${results.containerd}`,
+    "",
+    `This review ran on containerd ${results.containerd} (${code(`--containerd ${results.containerd}`)}, model/releases.ts). ${differing.length} cell(s) of the table differ from 1.6:`,
+    "",
+    ...differing.map((d) => `- ${configLabel(d.config)} ${d.cell.property}: 1.6 ${d.on16}, ${results.containerd} ${d.cell.expected} (found ${d.cell.verdict}): ${escapeMarkdown(d.cell.why)}`),
+    "",
+  ];
+}
+
 export function renderMarkdown(results: Results, findings: VariantFindings[], command: (v: Violation) => string): string {
   const differing = differences(results);
   const found = violations(results);
@@ -116,6 +143,7 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
     "",
     `Every configuration against every property of design.md: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (fast-check seed ${results.seed}). A violation shows the shortest trace found.`,
     "",
+    ...releaseSection(results),
     "## Verdicts",
     "",
     ...matrix(results),

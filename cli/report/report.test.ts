@@ -20,6 +20,7 @@ import {
   differences,
   distinctViolations,
   layoutDifferences,
+  releaseDifferences,
   resultsJson,
   splitTwin,
   violations,
@@ -290,6 +291,36 @@ describe("results on both disk layouts", () => {
     for (const v of onShared) {
       const trace = loadTrace(join(out, v.counterexample.file));
       expect(trace.disk).toBe("shared");
+      expect(replay(trace.events, traceConfig(trace)).observation.violations).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
+    }
+  });
+});
+
+describe("results on containerd 1.7", () => {
+  const exitWhileDown = loadTrace(new URL("../../traces/exit-code-lost-at-second-restart.json", import.meta.url).pathname);
+  const examples = [issue7247, exitWhileDown].map((t) => ({ name: t.name, events: t.events }));
+  const job = (config: string): ConfigJob => ({ config, containerd: "1.7", runs: 20, seed: 7247, examples });
+  const results = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("short-term/99748")), checkConfig(job("baseline/99748"))], patchSize, "split", "1.7");
+
+  it("names the release in results.json, and judges every cell by 1.7's table: short-term's exit code is lost before it is reported", () => {
+    expect(results.containerd).toBe("1.7");
+    expect(buildResults(7247, 20, [], [checkConfig({ ...job("baseline/99748"), containerd: "1.6" })], patchSize)).not.toHaveProperty("containerd");
+    expect(differences(results)).toEqual([]);
+    expect(releaseDifferences(results).map((d) => [d.config.config, d.cell.property, d.on16, d.cell.expected, d.cell.verdict])).toEqual([
+      ["short-term/99748", "exit-code-preserved", "violated", "holds", "holds"],
+    ]);
+    expect(renderMarkdown(results, variantFindings(results), () => "")).toContain("## On containerd 1.7");
+  });
+
+  it("writes each counterexample as a trace that says it is for 1.7 and replays there", () => {
+    const out = mkdtempSync(join(tmpdir(), "restart-sim-report-"));
+    writeReport(out, results, variantFindings(results));
+    const safety = violations(results).filter((v) => v.cell.property !== "converges");
+    expect(safety.length).toBeGreaterThan(0);
+    for (const v of safety) {
+      expect(v.counterexample.file).toMatch(/-1\.7\.json$/);
+      const trace = loadTrace(join(out, v.counterexample.file));
+      expect(trace.containerd).toBe("1.7");
       expect(replay(trace.events, traceConfig(trace)).observation.violations).toContainEqual({ property: v.cell.property, event: v.counterexample.event, message: v.counterexample.message });
     }
   });

@@ -6,6 +6,7 @@
 import type { Event } from "../../model/events.ts";
 import { configOrThrow } from "../../model/config.ts";
 import type { DiskLayout } from "../../model/disk.ts";
+import { defaultRelease, type ContainerdReleaseName } from "../../model/releases.ts";
 import type { Property } from "../../properties/invariants.ts";
 import type { ContainerdVariantName } from "../../model/variants/containerd.ts";
 import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
@@ -64,6 +65,8 @@ export interface Results extends Matrix {
   seed: number;
   /** What each containerd variant costs (costs.ts) over the top-level matrix's scenarios, in the variants' order. */
   costs: VariantCosts[];
+  /** Set when the review ran on a containerd release other than 1.6 (compare --containerd). */
+  containerd?: ContainerdReleaseName;
   /** The same review with containerd's whole root on one filesystem (--disk shared). */
   shared?: Matrix;
 }
@@ -76,13 +79,16 @@ export function buildResults(
   checked: readonly ConfigVerdicts[],
   patches: (variant: ContainerdVariantName) => PatchSize,
   disk: DiskLayout = "split",
+  release: ContainerdReleaseName = defaultRelease.name,
 ): Results {
-  const suffix = disk === "shared" ? "-shared" : "";
+  const onRelease = release === defaultRelease.name ? {} : { containerd: release };
+  // As counterexampleTrace names the trace file.
+  const suffix = `${disk === "shared" ? "-shared" : ""}${release === defaultRelease.name ? "" : `-${release}`}`;
   const configs = checked.map(({ config, verdicts }) => {
     const { containerd, kubelet } = configOrThrow(config);
     const cells = verdicts.map((v): Cell => {
       // An unknown variant throws in configOrThrow; a known one has its cell, or would not compile.
-      const expected = expectedCell(containerd.name, kubelet.name, v.property, disk);
+      const expected = expectedCell(containerd.name, kubelet.name, v.property, disk, release);
       const c = v.verdict === "violated" ? v.counterexample : null;
       return {
         property: v.property,
@@ -103,12 +109,27 @@ export function buildResults(
     });
     return { config, ...(disk === "shared" ? { disk } : {}), containerd: containerd.name, kubelet: kubelet.name, cells };
   });
-  return { seed, runs, knownTraces, configs, costs: variantCosts(checked, patches) };
+  return { seed, ...onRelease, runs, knownTraces, configs, costs: variantCosts(checked, patches) };
 }
 
 /** The split layout's review with the shared layout's matrix beside it; the costs stay the split layout's. */
 export function withShared(split: Results, shared: Matrix): Results {
   return { ...split, shared: { runs: shared.runs, knownTraces: shared.knownTraces, configs: shared.configs } };
+}
+
+/** A cell the verdict table judges differently on the review's release than on 1.6. */
+export interface ReleaseDifference extends Located {
+  /** The table's verdict on 1.6. */
+  on16: Verdict;
+}
+
+/** Where the table expects another verdict on the review's release than on 1.6 (issue 18's question), with what the run found. */
+export function releaseDifferences(results: Results): ReleaseDifference[] {
+  if (!results.containerd) return [];
+  return allCells(results).flatMap(({ config, cell }) => {
+    const on16 = expectedCell(config.containerd, config.kubelet, cell.property, config.disk ?? "split").verdict;
+    return on16 === cell.expected ? [] : [{ config, cell, on16 }];
+  });
 }
 
 /** A configuration's name with its layout when it is not the default one. */

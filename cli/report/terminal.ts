@@ -4,7 +4,7 @@
 // from the expected table.
 import { properties } from "../../properties/invariants.ts";
 import type { VariantFindings } from "./findings.ts";
-import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, type LayoutDifference, type Matrix, type Results } from "./results.ts";
+import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, releaseDifferences, type LayoutDifference, type Matrix, type Results } from "./results.ts";
 import { costCells, costColumns } from "./costs.ts";
 
 export function formatMatrix(results: Matrix): string {
@@ -71,6 +71,16 @@ export function groupLayoutDifferences(differing: readonly LayoutDifference[]): 
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/** The cells the table judges differently on the review's release than on 1.6, with why. */
+export function formatReleaseDifferences(results: Results): string {
+  const differing = releaseDifferences(results);
+  if (differing.length === 0) return `Every cell has the same expected verdict on containerd ${results.containerd} as on 1.6.`;
+  return [
+    `${differing.length} cell(s) differ on containerd ${results.containerd} from 1.6 (properties/verdicts.ts):`,
+    ...differing.map((d) => `  ${configLabel(d.config)} ${d.cell.property}: 1.6 ${d.on16}, ${results.containerd} ${d.cell.expected} (found ${d.cell.verdict}): ${d.cell.why}`),
+  ].join("\n");
 }
 
 export function formatLayoutDifferences(results: Results): string {

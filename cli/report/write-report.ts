@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, resolve } from "node:path";
 import { saveTrace } from "../save-trace.ts";
-import { configOrThrow, onDisk } from "../../model/config.ts";
+import { configOrThrow, onDisk, onRelease } from "../../model/config.ts";
+import { releaseOf } from "../../model/releases.ts";
 import { counterexampleTrace } from "../counterexample-trace.ts";
 import { fail } from "../exit.ts";
 import { sequenceDiagram } from "./diagram.ts";
@@ -52,13 +53,13 @@ export function writeReport(out: string, results: Results, findings: VariantFind
   const found = violations(results);
   prepareReportDir(out);
   for (const v of found) {
-    const trace = counterexampleTrace(v.config.config, v.cell.property, v.counterexample, v.config.disk);
+    const trace = counterexampleTrace(v.config.config, v.cell.property, v.counterexample, v.config.disk, results.containerd);
     saveTrace(join(out, "traces"), trace);
   }
   const command = (v: Violation) =>
-    `npx restart-sim replay ${shellWord(join(out, v.counterexample.file))} --config ${v.config.config}${v.config.disk ? ` --disk ${v.config.disk}` : ""}`;
+    `npx restart-sim replay ${shellWord(join(out, v.counterexample.file))} --config ${v.config.config}${v.config.disk ? ` --disk ${v.config.disk}` : ""}${results.containerd ? ` --containerd ${results.containerd}` : ""}`;
   const diagram = (v: Violation) =>
-    sequenceDiagram(v.counterexample.events, onDisk(configOrThrow(v.config.config), v.config.disk ?? "split"), {
+    sequenceDiagram(v.counterexample.events, onRelease(onDisk(configOrThrow(v.config.config), v.config.disk ?? "split"), releaseOf(results.containerd)), {
       event: v.counterexample.event,
       property: v.cell.property,
       message: v.counterexample.message,

@@ -80,10 +80,14 @@ export async function buildContainerd(variant: string, say: (line: string) => vo
   return { variant, binDir, binary, revision, buildMs: ms };
 }
 
-/** `go build -v`: one package name per line on stderr, counted for progress every 10 s. */
-function goBuild(args: string[], env: Record<string, string>, logFile: string, progress: (compiled: number) => void): Promise<void> {
+/**
+ * `go build -v`: one package name per line on stderr, counted for progress every 10 s.
+ * `prefix` runs go through another command (the 1.7 builds: inside trixie's chroot).
+ */
+export function goBuild(args: string[], env: Record<string, string>, logFile: string, progress: (compiled: number) => void, prefix: readonly string[] = []): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("go", args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const [file, ...rest] = [...prefix, "go", ...args];
+    const child = spawn(file!, rest, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     let compiled = 0;
     const collect = (chunk: Buffer) => {

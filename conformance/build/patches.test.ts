@@ -1,7 +1,7 @@
 // Every non-baseline containerd variant has its patch, and each patch's header states the
 // variant's policy values as model/variants/containerd.ts has them, so that a change of a
 // policy value cannot leave its patch behind unnoticed.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { containerdVariants, type ContainerdVariant } from "../../model/variants/containerd.ts";
 import { patchesFor, testHooksPatch } from "./patches.ts";
@@ -54,6 +54,32 @@ describe("conformance/patches", () => {
     expect(added.length).toBeGreaterThanOrEqual(12);
     for (const point of Object.values(storagePoints)) expect(added.some((l) => l.includes(`"${point}"`)), point).toBe(true);
     expect(text.split("\n").filter((l) => l.startsWith("+") && l.includes("// TEST-ONLY (test-hooks.patch)")).length).toBe(added.length);
+  });
+
+  // The ports to containerd 1.7 (conformance/patches/1.7/): the same header conventions, the
+  // same policy table as the model's variant, and hunks in the CRI service 1.7 runs by default.
+  const ported = readdirSync(new URL("../patches/1.7/", import.meta.url)).filter((f) => f.endsWith(".patch")).map((f) => f.replace(/\.patch$/, ""));
+  it("ports at least short-term and the recommended fix's two patches to 1.7", () => {
+    expect(ported).toEqual(expect.arrayContaining(["short-term", ...patchesFor("keep-task-release-name").map((p) => p.name.replace(/\.patch$/, ""))]));
+    expect(patchesFor("keep-task-release-name", "1.7").map((p) => p.name)).toEqual(patchesFor("keep-task-release-name").map((p) => p.name));
+  });
+
+  it.each(ported.map((name) => [name, containerdVariants.find((v) => v.name === name)] as const))("1.7/%s: header names the variant and trixie's tree, states every policy value, patches pkg/cri/server and its stores (not sbserver)", (name, variant) => {
+    expect(variant, `${name} is a variant the model knows`).toBeDefined();
+    const path = patchesFor(name, "1.7")[0]!.path;
+    expect(header(path)).toMatch(new RegExp(`^restart-sim containerd variant "${escape(name)}" as a patch to Debian trixie's containerd 1\\.7\\.`));
+    const text = policyTable(header(path));
+    for (const [field, value] of policyFields(variant!)) {
+      expect(text, `${field} ${JSON.stringify(value)}`).toMatch(new RegExp(`^\\s+${field}\\s+${escape(JSON.stringify(value))}(\\s|$)`, "m"));
+    }
+    const files = readFileSync(path, "utf8").split("\n").filter((l) => l.startsWith("diff --git ")).map((l) => l.split(" ")[2]!);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f).toMatch(/^a\/pkg\/cri\/(server|store)\//);
+  });
+
+  it("a variant not ported to 1.7 has no 1.7 patches", () => {
+    const notPorted = containerdVariants.find((v) => v.name !== "baseline" && !ported.includes(v.name) && !patchesFor(v.name).every((p) => ported.includes(p.name.replace(/\.patch$/, ""))));
+    if (notPorted) expect(() => patchesFor(notPorted.name, "1.7")).toThrow(/on 1\.7: .* is missing/);
   });
 
   it("rejects an unknown variant", () => {

@@ -30,12 +30,21 @@ export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   if (sandbox.state !== "READY") return fail(`sandbox container ${JSON.stringify(record.sandboxId)} is not running`);
   // createContainerIO -> openLogFile(O_CREATE): the kubelet's <attempt>.log now exists.
   addLogFile(w, record.pod, record.containerName, record.attempt);
+  // From NewTask's ioCreation on, a failure also closes the container's IO: its FIFOs are gone.
+  const failWithIO = (error: string): CallResult => {
+    cntr.ioClosed = true;
+    return fail(error);
+  };
+  // A start after a failed one whose start-failure write failed too (the container is still
+  // CREATED): the shim cannot open the removed FIFOs (seen on the real daemon after disk.free:
+  // traces/start-retried-after-free.json). The task's bundle comes and goes: no space kept.
+  if (cntr.ioClosed) return failWithIO(`failed to create containerd task: failed to create shim task: failed to start io pipe copy: unable to copy pipes: containerd-shim: opening file ${JSON.stringify(`${id}-stdout`)} failed: no such file or directory: unknown`);
   // NewTask, Wait, task.Start, then the StartedAt write.
   const task = createTask(w, ctx, id);
-  if (!task.ok) return fail(task.error);
+  if (!task.ok) return failWithIO(task.error);
   startTask(w, ctx, id, "container");
   const started = updateSync(w, ctx, id, "start", (s) => ({ ...s, startedAt: now(w) }));
-  if (!started.ok) return fail(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
+  if (!started.ok) return failWithIO(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
   // events.go:startContainerExitMonitor, only after the status is stored.
   cntr.exitMonitor = true;
   say(ctx, "cri", `exit monitor waits on ${id}`);
