@@ -128,6 +128,13 @@ export function makeSandboxRootDir(w: World, ctx: Ctx, id: string): WriteResult 
 }
 export const makeTaskWorkDir = (w: World, ctx: Ctx, id: string) => mkdirAll(w, ctx, "taskWorkDir", taskWorkDir(id));
 
+/** The blocks a task's work dir takes while the task exists (model/resources.ts counts them). */
+export const taskWorkDirBlocks = (disk: DiskConfig) => blocksOf("taskWorkDir", disk);
+
+function blocksOf(thing: Thing, disk: DiskConfig): number {
+  return things[thing].blocks(disk.blockBytes);
+}
+
 /** runtime/v2/bundle.go:Bundle.Delete (task.Delete): the work dir's block is freed. */
 export function removeTaskWorkDir(w: World, ctx: Ctx): void {
   release(ctx, w.disk, "taskWorkDir");

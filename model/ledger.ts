@@ -40,7 +40,11 @@ export type Report =
   | { kind: "sandbox created"; facts: SandboxFacts }
   | { kind: "situation"; situation: Situation }
   /** Every CRI call made, by a trace's cri.* event or by the kubelet, as the event that makes it. */
-  | { kind: "cri call"; call: CriCall; result: CallResult };
+  | { kind: "cri call"; call: CriCall; result: CallResult }
+  /** A status write was attempted (checkpoint file or metadata record): the costs count them. */
+  | { kind: "status write" }
+  /** The call being made blocked until its caller's deadline (waitContainerStop): it is delayed, not refused. */
+  | { kind: "waited until the deadline" };
 
 /** An immutable value: a note that changes nothing returns the very same ledger. */
 export interface Ledger {

@@ -9,6 +9,7 @@ import { scenariosOn } from "./generators.ts";
 import { runScenario, type ScenarioRun } from "./run-scenario.ts";
 import { minimizeCounterexample } from "./minimize.ts";
 import type { Scenario } from "./scenario.ts";
+import { addCosts, emptyCosts, type Costs } from "./costs.ts";
 
 export interface Counterexample {
   events: Event[];
@@ -52,6 +53,11 @@ export class ScenarioCache {
   }
 }
 
+/** A known trace as a scenario: no pods of its own, its events as they are. */
+function exampleScenario(example: { events: Event[] }): Scenario {
+  return { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
+}
+
 export function checkProperty(cache: ScenarioCache, property: Property, options: CheckOptions): CellVerdict {
   let ran = 0;
   const holds = (scenario: Scenario) => cache.run(scenario).violations[property] === undefined;
@@ -61,7 +67,7 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
   };
   const found: Counterexample[] = [];
   for (const example of options.examples ?? []) {
-    const scenario: Scenario = { pods: [], commands: example.events.map((event) => ({ do: "event", event })) };
+    const scenario = exampleScenario(example);
     if (!holds(scenario)) found.push(toCounterexample(cache.config, cache.run(scenario), property, null, null, example.name));
   }
   const details = fc.check(fc.property(scenariosOn(cache.config.disk.layout), counted), {
@@ -75,6 +81,16 @@ export function checkProperty(cache: ScenarioCache, property: Property, options:
   const runs = (options.examples?.length ?? 0) + details.numRuns;
   const [shortest] = found.sort((a, b) => a.events.length - b.events.length);
   return shortest ? { property, verdict: "violated", runs, counterexample: shortest } : { property, verdict: "holds", runs };
+}
+
+/**
+ * The configuration's costs over the scenarios a cell that holds runs: the known traces, then
+ * the seed's first `runs` random scenarios (the ones the verdicts ran, from the cache), none of
+ * the shrinker's.
+ */
+export function scenarioCosts(cache: ScenarioCache, options: Pick<CheckOptions, "runs" | "seed" | "examples">): Costs {
+  const scenarios = [...(options.examples ?? []).map(exampleScenario), ...fc.sample(scenariosOn(cache.config.disk.layout), { numRuns: options.runs, seed: options.seed })];
+  return scenarios.reduce((total, scenario) => addCosts(total, cache.run(scenario).costs), emptyCosts());
 }
 
 function toCounterexample(

@@ -8,6 +8,7 @@ import { checkConverges } from "./converges.ts";
 import { cleanRestartEvents, healingEvents, podEvents, type Scenario } from "./scenario.ts";
 import { resolve } from "./commands.ts";
 import { initialState, run } from "./run.ts";
+import { CostTracker, type RunCosts } from "./costs.ts";
 
 export interface FirstViolation {
   /** Index of the event after which the property was first seen violated. */
@@ -22,19 +23,23 @@ export interface ScenarioRun {
   violations: Partial<Record<Property, FirstViolation>>;
   /** The situations the run passed through (coverage of the generators' aim). */
   seen: ReadonlySet<Situation>;
+  /** What the variant held, refused and wrote on the way (costs.ts). */
+  costs: RunCosts;
 }
 
 export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
   let state = initialState();
   const events: Event[] = [];
   const violations: Partial<Record<Property, FirstViolation>> = {};
+  const costs = new CostTracker(config);
   const apply = (batch: readonly Event[]) => {
     state = run(batch, config, {
       log: false,
       from: state,
       check: safetyProperties,
-      after: ({ event, violations: now }) => {
+      after: ({ event, step, state: after, violations: now }) => {
         events.push(event);
+        costs.note(after.world, step.reports);
         for (const v of now) violations[v.property] ??= { event: events.length - 1, message: v.message };
       },
     });
@@ -43,8 +48,9 @@ export function runScenario(scenario: Scenario, config: Config): ScenarioRun {
   for (const command of scenario.commands) apply(resolve(command, scenario.pods, state));
   const bodyLength = events.length;
   apply(healingEvents(state.world));
+  costs.settle();
   const [notConverged] = checkConverges(state.world, state.ledger);
   if (notConverged !== undefined) violations.converges = { event: events.length - 1, message: notConverged };
   apply(cleanRestartEvents(state.world));
-  return { events, bodyLength, violations, seen: state.ledger.situations };
+  return { events, bodyLength, violations, seen: state.ledger.situations, costs: costs.end() };
 }

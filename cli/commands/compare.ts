@@ -1,10 +1,11 @@
 // restart-sim compare [--runs N] [--shared-runs N] [--disk split|shared] [--containerd 1.6|1.7] [--seed S] [--out DIR] [--json]:
 // the design review. Every configuration x every property of design.md, a configuration per
 // worker thread, on the split disk layout and then on the shared one (a second matrix, with
-// fewer scenarios per cell); the matrices, what goes wrong with each variant and where the
-// layouts disagree on the terminal; index.html, report.md, results.json and the counterexample
-// traces in DIR. With --containerd 1.7 the same on containerd 1.7's model (model/releases.ts),
-// and which cells the table judges differently there than on 1.6. Exit 1 when a cell differs
+// fewer scenarios per cell); the matrices, the costs table (over the first matrix's
+// scenarios), what goes wrong with each variant and what it costs, and where the layouts
+// disagree on the terminal; index.html, report.md, results.json and the counterexample traces
+// in DIR. With --containerd 1.7 the same on containerd 1.7's model (model/releases.ts), and
+// which cells the table judges differently there than on 1.6. Exit 1 when a cell differs
 // from the expected table.
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
@@ -20,10 +21,11 @@ import { exitCodes } from "../exit.ts";
 import { positiveInt, seedOption } from "../options.ts";
 import { Progress } from "../progress.ts";
 import { checkConfigs } from "../report/pool.ts";
-import { buildResults, differences, resultsJson, sharedReview, type Results } from "../report/results.ts";
+import { buildResults, differences, resultsJson, withShared, type Results } from "../report/results.ts";
 import { variantFindings } from "../report/findings.ts";
+import { patchSize } from "../report/patch-size.ts";
 import { prepareReportDir, writeReport } from "../report/write-report.ts";
-import { formatDifferences, formatFindings, formatLayoutDifferences, formatMatrix, formatReleaseDifferences } from "../report/terminal.ts";
+import { formatCosts, formatDifferences, formatFindings, formatLayoutDifferences, formatMatrix, formatReleaseDifferences } from "../report/terminal.ts";
 import { ReviewProgress } from "../report/progress-bar.ts";
 
 /** The verdict tests' runs and seed: the review shows by default what `npm test` asserts, and two runs give the same results.json. */
@@ -86,12 +88,12 @@ export function registerCompare(program: Command): void {
           },
           workers,
         );
-        return buildResults(seed, runsPerCell, traces.map((t) => t.name), checked, disk, release.name);
+        return buildResults(seed, runsPerCell, traces.map((t) => t.name), checked, patchSize, disk, release.name);
       };
       const split = only === "shared" ? null : await matrix("split", runs);
       const shared = only === "split" ? null : await matrix("shared", sharedRuns);
-      // With --disk shared alone, the shared matrix stands where the split one would.
-      const results: Results = split ? { ...split, ...(shared ? { shared: { runs: shared.runs, knownTraces: shared.knownTraces, configs: shared.configs } } : {}) } : shared!;
+      // With --disk shared alone, the shared matrix (and its costs) stands where the split one would.
+      const results: Results = split ? (shared ? withShared(split, shared) : split) : shared!;
       const findings = variantFindings(results);
       const written = writeReport(opts.out, results, findings);
       if (opts.json) {
@@ -101,8 +103,9 @@ export function registerCompare(program: Command): void {
         const on = release === defaultRelease ? "" : `, containerd ${release.name}`;
         console.log(`\n${configs.length} configurations x ${properties.length} properties on the ${first} disk layout${on}: the ${results.knownTraces.length} known traces, then ${results.runs} random scenarios per cell (seed ${seed})\n`);
         console.log(formatMatrix(results));
-        console.log(`\nWhat goes wrong with each containerd variant:\n${formatFindings(findings)}\n`);
-        const onShared = sharedReview(results);
+        console.log(`\nWhat each containerd variant costs (over the ${first} layout's scenarios):\n${formatCosts(results)}\n`);
+        console.log(`What goes wrong with each containerd variant, and what it costs:\n${formatFindings(findings)}\n`);
+        const onShared = results.shared;
         if (onShared) {
           console.log(`\nThe shared disk layout (containerd's whole root on one filesystem): the ${onShared.knownTraces.length} known traces, then ${onShared.runs} random scenarios per cell\n`);
           console.log(formatMatrix(onShared));

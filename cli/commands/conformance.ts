@@ -139,21 +139,34 @@ export function registerConformance(program: Command): void {
             console.error(`skip ${trace.name} on ${label}: ${noRoom.cannot}`);
             continue;
           }
-          const real = await runTraceDetailed(trace, {
-            disk: layout,
-            config,
-            ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
-            ...(target.build ? { containerd: target.build.binary } : {}),
-            ...(target.containerd17 ? { containerd17: target.containerd17 } : {}),
-          }).catch((err: unknown) => untilInterruptHandled() ?? Promise.reject(err));
-          if (target.build) proveBinary(trace.name, real.revisions, target.build.revision, `the binary built for ${variant}`);
-          if (target.containerd17) proveBinary(trace.name, real.revisions, target.containerd17.revision, `Debian trixie's containerd ${target.containerd17.revision}`);
-          const recording: Recording = { ...real.observation, loadOrders: real.loadOrders };
-          if (opts.record) writeRecording(join(opts.record, recordingDir(release, variant, layout)), trace.name, recording);
-          // The model under the same variant and layout, its restarts loading as the daemon's did.
-          const model = replay(eventsAsRun(trace.events, release, real.loadOrders), config, { log: false }).observation;
-          const fields = compareObservations(model, real.observation);
-          const judged = judge(label, trace.name, fields);
+          // One run of the trace on a fresh daemon and filesystem, judged against the model.
+          const attempt = async () => {
+            const real = await runTraceDetailed(trace, {
+              disk: layout,
+              config,
+              ...(opts.fs ? { fs: opts.fs as DiskKind } : {}),
+              ...(target.build ? { containerd: target.build.binary } : {}),
+              ...(target.containerd17 ? { containerd17: target.containerd17 } : {}),
+            }).catch((err: unknown) => untilInterruptHandled() ?? Promise.reject(err));
+            if (target.build) proveBinary(trace.name, real.revisions, target.build.revision, `the binary built for ${variant}`);
+            if (target.containerd17) proveBinary(trace.name, real.revisions, target.containerd17.revision, `Debian trixie's containerd ${target.containerd17.revision}`);
+            const recording: Recording = { ...real.observation, loadOrders: real.loadOrders };
+            if (opts.record) writeRecording(join(opts.record, recordingDir(release, variant, layout)), trace.name, recording);
+            // The model under the same variant and layout, its restarts loading as the daemon's did.
+            const model = replay(eventsAsRun(trace.events, release, real.loadOrders), config, { log: false }).observation;
+            const fields = compareObservations(model, real.observation);
+            return { real, fields, judged: judge(label, trace.name, fields) };
+          };
+          let { real, fields, judged } = await attempt();
+          // A disagreement is run once more on a fresh host setup: the loop ext4 sometimes gives
+          // blocks back after it was filled (a flake of the host, seen about once in 20 runs of a
+          // full-disk trace). Only a disagreement that repeats fails the run; a repaired one is said.
+          if (judged.unexpected.length + judged.stale.length > 0) {
+            const first = judged.unexpected.map((f) => f.field);
+            console.error(`${trace.name} on ${label} disagreed (${first.join(", ")}); running it once more on a fresh setup...`);
+            ({ real, fields, judged } = await attempt());
+            if (judged.unexpected.length + judged.stale.length === 0) real.notes.push(`disagreed on a first run (${first.join(", ")}), agreed on a fresh rerun`);
+          }
           reports.push({ containerd: release, variant, layout, trace: trace.name, wallMs: real.wallMs, notes: real.notes, fields, judged });
           if (!opts.json) printReport(runs.length > 1 || layout !== "split" ? `${label}: ${trace.name}` : trace.name, real.wallMs, fields, judged, real.notes);
         }

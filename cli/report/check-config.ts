@@ -1,11 +1,13 @@
-// One job of the design review: every property of design.md on one configuration. The
-// properties share one ScenarioCache, so each random scenario runs once per configuration.
+// One job of the design review: every property of design.md on one configuration, and its
+// costs. The properties share one ScenarioCache, so each random scenario runs once per
+// configuration, and the costs are read from the same runs.
 import type { Event } from "../../model/events.ts";
 import { configOrThrow, onDisk, onRelease } from "../../model/config.ts";
 import type { DiskLayout } from "../../model/disk.ts";
 import { releaseOf, type ContainerdReleaseName } from "../../model/releases.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
-import { ScenarioCache, checkProperty, type CellVerdict } from "../../properties/check-property.ts";
+import { ScenarioCache, checkProperty, scenarioCosts, type CellVerdict } from "../../properties/check-property.ts";
+import type { Costs } from "../../properties/costs.ts";
 
 export interface ConfigJob {
   config: string;
@@ -22,6 +24,8 @@ export interface ConfigJob {
 export interface ConfigVerdicts {
   config: string;
   verdicts: CellVerdict[];
+  /** What the configuration held, refused and wrote over the scenarios the verdicts ran. */
+  costs: Costs;
 }
 
 /** Where a job is: the property being checked and how many of its scenarios have run. */
@@ -42,5 +46,5 @@ export function checkConfig(job: ConfigJob, onProgress?: (progress: JobProgress)
       ...(onProgress ? { onRun: (runs: number) => onProgress({ property, index, runs }) } : {}),
     }),
   );
-  return { config: job.config, verdicts };
+  return { config: job.config, verdicts, costs: scenarioCosts(cache, job) };
 }

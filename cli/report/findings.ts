@@ -1,9 +1,11 @@
 // What goes wrong with each containerd variant, in a reviewer's words: for every property it
 // violates, the verdict table's `why` sentence, or the counterexample's own message when the
-// table expected the property to hold (a new finding, which has no sentence yet).
+// table expected the property to hold (a new finding, which has no sentence yet); and what
+// the variant costs.
 import { containerdVariants, type ContainerdVariantName } from "../../model/variants/containerd.ts";
 import { properties, type Property } from "../../properties/invariants.ts";
 import type { Cell, Results } from "./results.ts";
+import { costSentence } from "./costs.ts";
 
 export interface Problem {
   property: Property;
@@ -16,6 +18,8 @@ export interface VariantFindings {
   summary: string;
   /** Empty when the variant holds every property under every kubelet. */
   problems: Problem[];
+  /** What it costs, in a maintainer's terms (costs.ts); null when no costs were measured. */
+  costs: string | null;
 }
 
 function explain(cell: Cell): string {
@@ -42,6 +46,7 @@ export function variantFindings(results: Results): VariantFindings[] {
           : [...kubeletsByText].map(([sentence, kubelets]) => `with kubelet ${kubelets.join(" or ")}: ${sentence}`).join("; ");
       return [{ property, text }];
     });
-    return [{ variant: variant.name, summary: variant.summary, problems }];
+    const costs = results.costs.find((c) => c.variant === variant.name);
+    return [{ variant: variant.name, summary: variant.summary, problems, costs: costs ? costSentence(costs) : null }];
   });
 }

@@ -1,9 +1,11 @@
-// index.html: the design review as one self-contained page that opens offline. The matrix
-// links every violated cell to its sequence diagram; the diagrams are drawn in the browser by
-// mermaid, whose bundle is inlined, so the page fetches nothing.
+// index.html: the design review as one self-contained page that opens offline. The matrix of
+// each disk layout links every violated cell to its sequence diagram, the costs table stands
+// beside the first; the diagrams are drawn in the browser by mermaid, whose bundle is inlined,
+// so the page fetches nothing.
 import { properties } from "../../properties/invariants.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { VariantFindings } from "./findings.ts";
+import { costCells, costColumns, costsLegend } from "./costs.ts";
 import {
   cellLabel,
   configLabel,
@@ -13,11 +15,11 @@ import {
   layoutDifferences,
   legend,
   releaseDifferences,
-  sharedReview,
   splitTwin,
   distinctViolations,
   type Cell,
   type ConfigResults,
+  type Matrix,
   type Results,
   type Violation,
 } from "./results.ts";
@@ -51,11 +53,21 @@ function matrixCell(config: ConfigResults, cell: Cell, target: Target): string {
   return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${target(config, cell)}">${label}</a>` : label}</td>`;
 }
 
-function matrix(results: Results, target: Target, id = "matrix"): string {
+function matrix(results: Matrix, target: Target, id = "matrix"): string {
   const head = properties.map((p) => `<th>${escapeHtml(p)}</th>`).join("");
   const rows = results.configs.map((c) => `<tr><th scope="row">${escapeHtml(c.config)}</th>${c.cells.map((cell) => matrixCell(c, cell, target)).join("")}</tr>`);
   return `<table id="${id}"><thead><tr><th>configuration</th>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
 <p class="legend">${escapeHtml(legend)}. Click a violation for its diagram.</p>`;
+}
+
+function costsTable(results: Results): string {
+  const head = costColumns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  const rows = results.costs.map((c) => {
+    const [variant, ...cells] = costCells(c);
+    return `<tr><th scope="row">${escapeHtml(variant!)}</th>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`;
+  });
+  return `<table id="costs"><thead><tr>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>
+<p class="legend">${escapeHtml(costsLegend)}</p>`;
 }
 
 function findingsList(findings: VariantFindings[]): string {
@@ -64,7 +76,8 @@ function findingsList(findings: VariantFindings[]): string {
       f.problems.length === 0
         ? `<p class="ok">holds every property</p>`
         : `<ul>${f.problems.map((p) => `<li><b>${escapeHtml(p.property)}</b>: ${escapeHtml(p.text)}</li>`).join("")}</ul>`;
-    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}</li>`;
+    const costs = f.costs === null ? "" : `<p class="costs"><b>Costs</b>: ${escapeHtml(f.costs)}</p>`;
+    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}${costs}</li>`;
   });
   return `<ul class="variants">${items.join("\n")}</ul>`;
 }
@@ -104,6 +117,10 @@ table#matrix { border-collapse: collapse; font-size: 14px; }
 #matrix td.violated { background: #fee2e2; }
 #matrix td.violated a { color: #991b1b; font-weight: 600; }
 #matrix td.differs { outline: 3px solid #7c3aed; outline-offset: -3px; }
+table#costs { border-collapse: collapse; font-size: 14px; }
+#costs th, #costs td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: right; }
+#costs th[scope=row] { text-align: left; white-space: nowrap; font-family: ui-monospace, monospace; font-weight: normal; }
+#costs thead th { font-weight: normal; font-size: 12px; text-align: center; }
 .legend, .origin, .summary { color: #57606a; font-size: 13px; }
 .ok { color: #166534; }
 .differences, .why.differs { border-left: 4px solid #7c3aed; padding-left: 0.8em; }
@@ -211,7 +228,7 @@ requestIdleCallback(loadMermaid);`;
 
 /** The shared disk layout's matrix and the cells it judges differently from the split layout. */
 function sharedSection(results: Results, target: Target): string {
-  const shared = sharedReview(results);
+  const shared = results.shared;
   if (!shared) return "";
   const differing = layoutDifferences(results);
   const list =
@@ -259,7 +276,9 @@ export function renderHtml(results: Results, inputs: HtmlInputs): string {
 <h2>Verdicts</h2>
 ${matrix(results, target)}
 ${differencesBox(results)}
-<h2>What goes wrong with each containerd variant</h2>
+<h2>What each containerd variant costs</h2>
+${costsTable(results)}
+<h2>What goes wrong with each containerd variant, and what it costs</h2>
 ${findingsList(inputs.findings)}
 ${sharedSection(results, target)}
 <h2>Violations (${found.length})</h2>

@@ -1,9 +1,11 @@
-// report.md: the design review for pasting into a pull request: the matrix as a table, what
-// goes wrong with each variant, and every violation's shortest trace as a numbered event list
+// report.md: the design review for pasting into a pull request: the matrix and the costs as
+// tables, what goes wrong with each variant and what it costs, the shared disk layout's matrix
+// and where it differs, and every violation's shortest trace as a numbered event list
 // (numbered from 0 like `replay`'s timeline) with the command that replays it.
 import { properties } from "../../properties/invariants.ts";
 import { describeEvent } from "../timeline.ts";
 import type { VariantFindings } from "./findings.ts";
+import { costCells, costColumns, costsLegend } from "./costs.ts";
 import {
   cellLabel,
   configLabel,
@@ -13,8 +15,8 @@ import {
   layoutDifferences,
   legend,
   releaseDifferences,
-  sharedReview,
   violations,
+  type Matrix,
   type Results,
   type Violation,
 } from "./results.ts";
@@ -36,7 +38,7 @@ export function code(text: string): string {
   return longest === 0 ? `${fence}${text}${fence}` : `${fence} ${text} ${fence}`;
 }
 
-function matrix(results: Results): string[] {
+function matrix(results: Matrix): string[] {
   return [
     `| configuration | ${properties.join(" | ")} |`,
     `|---|${properties.map(() => "---").join("|")}|`,
@@ -46,10 +48,24 @@ function matrix(results: Results): string[] {
   ];
 }
 
+function costsTable(results: Results): string[] {
+  return [
+    `| ${costColumns.join(" | ")} |`,
+    `|---|${costColumns.slice(1).map(() => "---:").join("|")}|`,
+    ...results.costs.map((c) => {
+      const [variant, ...cells] = costCells(c);
+      return `| ${code(variant!)} | ${cells.join(" | ")} |`;
+    }),
+    "",
+    costsLegend,
+  ];
+}
+
 function findingsList(findings: VariantFindings[]): string[] {
   return findings.flatMap((f) => [
     `- **${f.variant}** (${escapeMarkdown(f.summary)}): ${f.problems.length === 0 ? "holds every property" : ""}`.trimEnd(),
     ...f.problems.map((p) => `  - ${p.property}: ${escapeMarkdown(p.text)}`),
+    ...(f.costs === null ? [] : [`  - costs: ${escapeMarkdown(f.costs)}`]),
   ]);
 }
 
@@ -83,7 +99,7 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
 
 /** The shared disk layout's matrix and the cells it judges differently from the split layout. */
 function sharedSection(results: Results): string[] {
-  const shared = sharedReview(results);
+  const shared = results.shared;
   if (!shared) return [];
   const differing = layoutDifferences(results);
   return [
@@ -136,7 +152,11 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
       ? "Every cell matches the expected table (properties/verdicts.ts)."
       : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${configLabel(d.config)} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
     "",
-    "## What goes wrong with each containerd variant",
+    "## What each containerd variant costs",
+    "",
+    ...costsTable(results),
+    "",
+    "## What goes wrong with each containerd variant, and what it costs",
     "",
     ...findingsList(findings),
     "",

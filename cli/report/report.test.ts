@@ -24,12 +24,16 @@ import {
   resultsJson,
   splitTwin,
   violations,
+  withShared,
   type Cell,
   type ConfigResults,
   type Results,
   type Verdict,
 } from "./results.ts";
 import { writeReport } from "./write-report.ts";
+import { costSentence, type VariantCosts } from "./costs.ts";
+import { patchSize } from "./patch-size.ts";
+import { containerdVariants } from "../../model/variants/containerd.ts";
 
 const issue7247 = loadTrace(new URL("../../traces/issue-7247.json", import.meta.url).pathname);
 
@@ -108,6 +112,30 @@ describe("markdown", () => {
           },
     ),
   });
+  const calls = (n: number, refused = 0, delayed = 0) => ({ calls: n, refused, delayed });
+  const noPatch = { patches: [], files: 0, added: 0, removed: 0, testOnly: 0 };
+  const costs: VariantCosts[] = [
+    {
+      variant: "baseline",
+      runs: 18,
+      held: { maxShims: 0, finalShims: 0, maxMounts: 0, finalMounts: 0, maxBlocks: 0, runsHealedHolding: 0, longestSeconds: 0 },
+      stopContainer: calls(4),
+      removeContainer: calls(6, 2),
+      statusWritesPerEvent: 0.5,
+      extraStatusWritesPerEvent: 0,
+      patch: noPatch,
+    },
+    {
+      variant: "long-term",
+      runs: 9,
+      held: { maxShims: 1, finalShims: 1, maxMounts: 2, finalMounts: 1, maxBlocks: 2, runsHealedHolding: 1, longestSeconds: 605 },
+      stopContainer: calls(3, 0, 1),
+      removeContainer: calls(5, 1, 2),
+      statusWritesPerEvent: 0.125,
+      extraStatusWritesPerEvent: -0.375,
+      patch: { patches: ["long-term.patch"], files: 3, added: 189, removed: 7, testOnly: 0 },
+    },
+  ];
   const results: Results = {
     seed: 1,
     runs: 9,
@@ -117,6 +145,7 @@ describe("markdown", () => {
       baseline("99748"),
       { config: "long-term/99748", containerd: "long-term", kubelet: "99748", cells: properties.map((p) => holds(p, p === "converges" ? "violated" : "holds")) },
     ],
+    costs,
   };
   const md = renderMarkdown(results, variantFindings(results), (v) => `npx restart-sim replay ${v.counterexample.file} --config ${v.config.config}`);
 
@@ -127,9 +156,28 @@ describe("markdown", () => {
     expect(md).toContain("- long-term/99748 converges: expected violated (because), but held after 10 scenarios");
   });
 
-  it("says what goes wrong with each variant in the table's words", () => {
-    expect(md).toMatch(/^- \*\*baseline\*\* \(upstream main today[^\n]*\):\n {2}- recovery-succeeds: #7247: the same name twice$/m);
-    expect(md).toMatch(/^- \*\*long-term\*\* \([^\n]*\): holds every property$/m);
+  it("says what goes wrong with each variant in the table's words, and what it costs", () => {
+    expect(md).toMatch(/^- \*\*baseline\*\* \(upstream main today[^\n]*\):\n {2}- recovery-succeeds: #7247: the same name twice\n {2}- costs: No task stays/m);
+    expect(md).toMatch(/^- \*\*long-term\*\* \([^\n]*\): holds every property\n {2}- costs: Keeps the stopped task/m);
+  });
+
+  it("has the costs table, a row per containerd variant", () => {
+    expect(md).toContain("## What each containerd variant costs\n\n| containerd variant | shims held max/end | mounts held max/end |");
+    expect(md).toContain("| `baseline` | 0/0 | 0/0 | 0 | 0 | 0 of 18 | 0/0 of 4 | 2/0 of 6 | 0.5 (±0) | none |");
+    expect(md).toContain("| `long-term` | 1/1 | 2/1 | 2 | 605 | 1 of 9 | 0/1 of 3 | 1/2 of 5 | 0.125 (-0.375) | +189/-7 (3) |");
+  });
+
+  it("says a variant's costs in a maintainer's terms", () => {
+    expect(costSentence(costs[1]!)).toBe(
+      "Keeps the stopped task of an exited container (its rootfs mounted, its FIFOs open, 2 work-dir blocks held at most) for up to 605 s, 2 tasks at once, " +
+        "keeping 1 pod shim alive only for them; in 1 of 9 runs one is still held after the faults stopped, until containerd restarts again (up to 1 mount and 1 shim leaked). " +
+        "StopContainer is blocked until the caller's deadline, then failed, in 1 of 3 calls; " +
+        "RemoveContainer is refused at once in 1 and blocked until the caller's deadline, then failed, in 2 of 5 calls. " +
+        "0.125 status writes per event (-0.375 vs baseline). Patch: 189 lines added, 7 removed in 3 files (long-term.patch).",
+    );
+    expect(costSentence(costs[0]!)).toBe(
+      "No task stays after its container exited. RemoveContainer is refused at once in 2 of 6 calls. 0.5 status writes per event. No patch: upstream as shipped.",
+    );
   });
 
   it("lists the violation's trace numbered like replay, marks where it breaks, and gives the replay command", () => {
@@ -162,7 +210,7 @@ describe("what goes wrong with a variant", () => {
     kubelet,
     cells: properties.map((p) => cell(p, p === "no-stuck-name" ? whyStuck : null)),
   });
-  const findings = (...rows: ReturnType<typeof row>[]) => variantFindings({ seed: 1, runs: 1, knownTraces: [], configs: rows });
+  const findings = (...rows: ReturnType<typeof row>[]) => variantFindings({ seed: 1, runs: 1, knownTraces: [], configs: rows, costs: [] });
 
   it("is one sentence when every kubelet fails the same way, else names the kubelets", () => {
     expect(findings(row("pre-99748", "slow create"), row("99748", "slow create"))[0]?.problems).toEqual([{ property: "no-stuck-name", text: "slow create" }]);
@@ -181,11 +229,18 @@ describe("results of the real model", () => {
     seed: 7247,
     examples: [{ name: issue7247.name, events: issue7247.events }],
   }));
-  const review = () => buildResults(7247, 20, [issue7247.name], jobs.map((job) => checkConfig(job)));
+  const review = () => buildResults(7247, 20, [issue7247.name], jobs.map((job) => checkConfig(job)), patchSize);
   const results = review();
 
   it("gives an identical results.json for the same seed", () => {
     expect(resultsJson(review())).toBe(resultsJson(results));
+  });
+
+  it("carries costs for every containerd variant it ran, over the known trace and the random scenarios", () => {
+    expect(results.costs.map((c) => c.variant)).toEqual(["baseline", "short-term"]);
+    for (const c of results.costs) expect(c.runs).toBe(21);
+    expect(results.costs[0]?.extraStatusWritesPerEvent).toBe(0);
+    expect(results.costs[1]?.patch).toEqual(patchSize("short-term"));
   });
 
   it("writes trace files that replay to the same violation", () => {
@@ -208,13 +263,23 @@ describe("results on both disk layouts", () => {
   const examples = [issue7247, startFailure, startErrorRewritten, crashedStart].map((t) => ({ name: t.name, events: t.events }));
   const job = (config: string, disk: "split" | "shared"): ConfigJob => ({ config, disk, runs: 20, seed: 7247, examples });
   const configs = ["baseline/99748", "short-term/99748"];
-  const split = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "split"))));
-  const shared = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "shared"))), "shared");
-  const results: Results = { ...split, shared: { runs: shared.runs, knownTraces: shared.knownTraces, configs: shared.configs } };
+  const split = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "split"))), patchSize);
+  const shared = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "shared"))), patchSize, "shared");
+  const results: Results = withShared(split, shared);
 
   it("says which cells the layouts judge differently, and judges the shared cells by the shared table", () => {
     expect(layoutDifferences(results).map((d) => [d.config, d.property, d.split.verdict, d.shared.verdict])).toContainEqual(["short-term/99748", "no-state-regression", "violated", "holds"]);
     expect(differences(results).filter((d) => d.cell.property === "exit-code-preserved" || d.cell.property === "no-state-regression")).toEqual([]);
+  });
+
+  it("keeps the costs of the split layout's scenarios beside both matrices", () => {
+    expect(results.costs).toEqual(split.costs);
+    expect(results.costs.map((c) => c.variant)).toEqual(["baseline", "short-term"]);
+    expect(JSON.parse(resultsJson(results)).shared).not.toHaveProperty("costs");
+    const md = renderMarkdown(results, variantFindings(results), () => "replay");
+    expect(md.indexOf("## What each containerd variant costs")).toBeGreaterThan(-1);
+    expect(md.indexOf("## The shared disk layout")).toBeGreaterThan(md.indexOf("## What each containerd variant costs"));
+    expect(md).toMatch(/^- \*\*baseline\*\* [^\n]*\n(?: {2}- [^\n]*\n)*? {2}- costs: /m);
   });
 
   it("shows a shared violation with the split one's very trace once, and writes every shared one as a trace that replays on the shared layout", () => {
@@ -241,11 +306,11 @@ describe("results on containerd 1.7", () => {
   const createCrash = loadTrace(new URL("../../traces/issue-7247-create-crash.json", import.meta.url).pathname);
   const examples = [issue7247, exitWhileDown, crashedStart, createCrash].map((t) => ({ name: t.name, events: t.events }));
   const job = (config: string): ConfigJob => ({ config, containerd: "1.7", runs: 20, seed: 7247, examples });
-  const results = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("short-term/99748")), checkConfig(job("baseline/99748"))], "split", "1.7");
+  const results = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("short-term/99748")), checkConfig(job("baseline/99748"))], patchSize, "split", "1.7");
 
   it("names the release in results.json, and judges every cell by 1.7's table: short-term's exit code is lost before it is reported, baseline's StartError is never overwritten", () => {
     expect(results.containerd).toBe("1.7");
-    expect(buildResults(7247, 20, [], [checkConfig({ ...job("baseline/99748"), containerd: "1.6" })])).not.toHaveProperty("containerd");
+    expect(buildResults(7247, 20, [], [checkConfig({ ...job("baseline/99748"), containerd: "1.6" })], patchSize)).not.toHaveProperty("containerd");
     expect(differences(results)).toEqual([]);
     expect(releaseDifferences(results).map((d) => [d.config.config, d.cell.property, d.on16, d.cell.expected, d.cell.verdict])).toEqual([
       ["short-term/99748", "exit-code-preserved", "violated", "holds", "holds"],

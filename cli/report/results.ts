@@ -13,6 +13,8 @@ import type { KubeletVariantName } from "../../model/variants/kubelet.ts";
 import { expectedCell } from "../../properties/verdicts.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { ConfigVerdicts } from "./check-config.ts";
+import { variantCosts, type VariantCosts } from "./costs.ts";
+import type { PatchSize } from "./patch-size.ts";
 
 export type Verdict = "holds" | "violated";
 
@@ -61,17 +63,21 @@ export interface Matrix {
 /** The split layout's matrix at the top level (as before the layouts), the shared one beside it. */
 export interface Results extends Matrix {
   seed: number;
+  /** What each containerd variant costs (costs.ts) over the top-level matrix's scenarios, in the variants' order. */
+  costs: VariantCosts[];
   /** Set when the review ran on a containerd release other than 1.6 (compare --containerd). */
   containerd?: ContainerdReleaseName;
   /** The same review with containerd's whole root on one filesystem (--disk shared). */
   shared?: Matrix;
 }
 
+/** One layout's review; `patches` gives each containerd variant's patch size for its costs. */
 export function buildResults(
   seed: number,
   runs: number,
   knownTraces: string[],
   checked: readonly ConfigVerdicts[],
+  patches: (variant: ContainerdVariantName) => PatchSize,
   disk: DiskLayout = "split",
   release: ContainerdReleaseName = defaultRelease.name,
 ): Results {
@@ -103,12 +109,12 @@ export function buildResults(
     });
     return { config, ...(disk === "shared" ? { disk } : {}), containerd: containerd.name, kubelet: kubelet.name, cells };
   });
-  return { seed, ...onRelease, runs, knownTraces, configs };
+  return { seed, ...onRelease, runs, knownTraces, configs, costs: variantCosts(checked, patches) };
 }
 
-/** The shared layout's matrix as a review of its own (seed and release shared), for the views that draw one matrix. */
-export function sharedReview(results: Results): Results | null {
-  return results.shared ? { seed: results.seed, ...(results.containerd ? { containerd: results.containerd } : {}), ...results.shared } : null;
+/** The split layout's review with the shared layout's matrix beside it; the costs stay the split layout's. */
+export function withShared(split: Results, shared: Matrix): Results {
+  return { ...split, shared: { runs: shared.runs, knownTraces: shared.knownTraces, configs: shared.configs } };
 }
 
 /** A cell the verdict table judges differently on the review's release than on 1.6. */

@@ -1,11 +1,13 @@
 // The design review on the terminal: the matrix (a column per property, its name broken at
-// the hyphens so that eight columns fit), what goes wrong with each variant, and the cells
-// that differ from the expected table.
+// the hyphens so that eight columns fit) of each disk layout, the costs table, what goes wrong
+// with each variant and what it costs, where the layouts disagree, and the cells that differ
+// from the expected table.
 import { properties } from "../../properties/invariants.ts";
 import type { VariantFindings } from "./findings.ts";
-import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, releaseDifferences, type LayoutDifference, type Results } from "./results.ts";
+import { cellLabel, configLabel, describeDifference, differences, layoutDifferences, legend, releaseDifferences, type LayoutDifference, type Matrix, type Results } from "./results.ts";
+import { costCells, costColumns } from "./costs.ts";
 
-export function formatMatrix(results: Results): string {
+export function formatMatrix(results: Matrix): string {
   const headers = properties.map((p) => p.split(/(?<=-)/));
   const widths = properties.map((_, i) =>
     Math.max(...headers[i]!.map((part) => part.length), ...results.configs.map((c) => cellLabel(c.cells[i]!).length)),
@@ -23,11 +25,20 @@ export function formatMatrix(results: Results): string {
   return [...headerRows, rule, ...rows, "", legend].join("\n");
 }
 
+/** The costs table: a row per containerd variant, columns padded to their widest cell. */
+export function formatCosts(results: Results): string {
+  const rows = [[...costColumns], ...results.costs.map(costCells)];
+  const widths = costColumns.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(rows[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
 export function formatFindings(findings: VariantFindings[]): string {
   return findings
     .map((f) => {
-      if (f.problems.length === 0) return `${f.variant}: holds every property`;
-      return [`${f.variant}:`, ...f.problems.map((p) => `  ✗ ${p.property}: ${p.text}`)].join("\n");
+      const costs = f.costs === null ? [] : [`  costs: ${f.costs}`];
+      if (f.problems.length === 0) return [`${f.variant}: holds every property`, ...costs].join("\n");
+      return [`${f.variant}:`, ...f.problems.map((p) => `  ✗ ${p.property}: ${p.text}`), ...costs].join("\n");
     })
     .join("\n");
 }

@@ -3,7 +3,7 @@
 import type { World } from "../world.ts";
 import { stateOf } from "../status.ts";
 import { lookupTask, processExits, sigkillExitCode } from "../shim.ts";
-import { say, type Ctx } from "../log.ts";
+import { report, say, type Ctx } from "../log.ts";
 import { cleanupUnknownContainer, deliverExit } from "./exit-handler.ts";
 import { failed, notFound, ok, type CallResult } from "./call.ts";
 import { crashedAt, diesAt } from "./crash.ts";
@@ -27,16 +27,26 @@ export function stopContainerInternal(w: World, ctx: Ctx, id: string): CallResul
     const cleaned = cleanupUnknownContainer(w, ctx, id);
     return cleaned.ok ? ok : failed(cleaned.error);
   }
+  // keep-task-until-stored.patch (container_stop.go): a RUNNING container whose task is kept
+  // stopped while its exit waits for back-off has nothing left to kill; it returns at once, as
+  // upstream does once its exit handler deleted the task, instead of waiting for the deadline.
+  const heldForBackoff = task.kind === "stopped" && w.cri.backoff.some((e) => e.id === id);
+  if (state === "CONTAINER_RUNNING" && heldForBackoff && ctx.config.containerd.deleteStoppedTask === "after-status-stored") return ok;
   // UNKNOWN with a task: an exit monitor is started for the duration of this call.
   if (state === "CONTAINER_UNKNOWN") cntr.exitMonitor = true;
   say(ctx, "cri", `kill ${id} with SIGKILL`, "shim");
+  // The kill: a running process exits (exit-handler.ts: taskExited, split here so that
+  // containerd can die between the kill and the exit handler); the monitor gets the exit.
   if (task.kind === "running") processExits(w, ctx, id, sigkillExitCode);
   if (diesAt(w, ctx, "stopContainer", "killed")) return crashedAt("killed");
   deliverExit(w, ctx, id);
-  // waitContainerStop: returns once the exit handler has stored the exit, else at the deadline.
+  // waitContainerStop: returns once the exit handler has stored the exit (container.Stopped()),
+  // else blocks until the caller's deadline (a kill of a process already finished is
+  // errdefs.ErrNotFound, ignored).
   const after = w.cri.containers[id];
   if (after && stateOf(after.status, after.unknown) === "CONTAINER_EXITED") return ok;
   if (after) after.exitMonitor = false;
+  report(ctx, { kind: "waited until the deadline" });
   const quoted = JSON.stringify(id);
   return failed(`an error occurs during waiting for container ${quoted} to be killed: wait container ${quoted}: context deadline exceeded`);
 }

@@ -25,9 +25,13 @@ function sameStatus(a: Status, b: Status): boolean {
 
 /** One write of a status to wherever the variant keeps it; `later` holds back a checkpoint's rename. */
 function writeStatus(w: World, ctx: Ctx, id: string, status: Status, later?: Later): WriteResult {
-  if (ctx.config.containerd.statusStore === "checkpoint-file") return writeCheckpoint(w, ctx, id, status, later);
+  if (ctx.config.containerd.statusStore === "checkpoint-file") {
+    report(ctx, { kind: "status write" });
+    return writeCheckpoint(w, ctx, id, status, later);
+  }
   const record = w.metadata.containers[id];
   if (!record) return { ok: true };
+  report(ctx, { kind: "status write" });
   // The record exists: its update is a rewrite, which bbolt commits into freed pages (disk.ts).
   const written = boltRecordUpdate(w, ctx);
   if (!written.ok) return written;
