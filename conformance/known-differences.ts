@@ -65,6 +65,20 @@ const slowCallReturnsInTime = {
   "issue-4604-slow-create-lowered": [{ field: "calls[7].ok", model: false, real: true }],
 } satisfies Record<string, KnownDifference[]>;
 
+/**
+ * keep-task-until-stored and keep-task-release-name on the shared layout: the StopContainer of a
+ * RUNNING container whose exit could not be stored on a full disk (its task kept stopped, the
+ * exit waiting for back-off) waited out its deadline on the daemon, where the model, after
+ * e8ef38c, returns at once as the patches' container_stop.go hunk does on the split layout
+ * (recorded/<variant>/stop-after-failed-exit-write.json: ok). Recorded with the builds that carry
+ * that hunk (keep-task-until-stored 9ec39df05aba, keep-task-release-name 3e44c10a2f98). Why the
+ * early return does not happen with containerd's whole root on one filesystem is not found
+ * yet: a finding to chase, not a cause.
+ */
+const stopHeldForBackoffShared = {
+  "stop-after-failed-exit-write": [{ field: "calls[5].ok", model: true, real: false }],
+} satisfies Record<string, KnownDifference[]>;
+
 // Keyed by daemon and layout: the variant's name, with "@1.7" for containerd 1.7
 // (containerd-1.7.ts: daemonLabel) and "/shared" on the shared layout (recordings.ts: runLabel).
 // containerd 1.7.24's three differences from 1.6.20 (exit-while-down and
@@ -75,6 +89,8 @@ const slowCallReturnsInTime = {
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
   baseline: stopWaitsOutItsDeadline,
   "long-term/shared": longTermShared,
+  "keep-task-until-stored/shared": stopHeldForBackoffShared,
+  "keep-task-release-name/shared": stopHeldForBackoffShared,
   "join-in-flight-create": slowCallReturnsInTime,
   "release-name-on-cancel": slowCallReturnsInTime,
   "keep-task-release-name": slowCallReturnsInTime,

@@ -45,6 +45,14 @@ describe("model vs recorded real-daemon observations", () => {
     expect(on("1.7")).toEqual(on("1.6"));
   });
 
+  it("has a shared-layout recording of every variant for every trace it has a split one of", () => {
+    for (const variant of variants) {
+      const on = (layout: string) => recorded.filter((r) => r.variant === variant && r.release === "1.6" && r.layout === layout).map((r) => r.file);
+      const shared = on("shared");
+      expect(on("split").filter((f) => !shared.includes(f)), variant).toEqual([]);
+    }
+  });
+
   it.each(recorded)("$daemon: $file: every field agrees, is a documented nondeterminism or a listed finding", ({ release, variant, layout, daemon, path, file }) => {
     const real = JSON.parse(readFileSync(new URL(path, dir), "utf8")) as Recording;
     const parsed = parseTrace(readFileSync(new URL(`../traces/${file}`, import.meta.url), "utf8"));
