@@ -7,7 +7,8 @@ import type { TimelineEntry } from "../properties/replay.ts";
 export function describeEvent(e: Event): string {
   const { type, ...fields } = e;
   const args = Object.entries(fields)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : String(v)}`)
+    // A kubelet.sync's crash point reads as call.point.
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(",")}]` : typeof v === "object" && v !== null ? Object.values(v).join(".") : String(v)}`)
     .join(" ");
   return args ? `${type} ${args}` : type;
 }

@@ -54,6 +54,20 @@ describe("unsupportedEvents", () => {
     for (const f of found) expect(f.why).toMatch(/no real kubelet/);
   });
 
+  it("refuses the faults of issue 14 the test hooks cannot make, on event types the harness runs", () => {
+    const events = [
+      { type: "cri.startContainer", id: "A", crashAt: "task-started" },
+      { type: "storage.hang", pod: "p" },
+      { type: "storage.hang" },
+      { type: "storage.resume", waiting: "fail" },
+      { type: "storage.resume", call: "A" },
+      { type: "storage.resume", waiting: "stuck" },
+    ];
+    const found = unsupportedEvents({ events });
+    expect(found.map(({ index }) => index)).toEqual([0, 1, 3, 4]);
+    expect(found[0]!.why).toMatch(/dies at task-started/);
+  });
+
   it("refuses a clock.tick that would wait more than 30 s of real time, saying so", () => {
     expect(unsupportedEvents({ events: [{ type: "clock.tick", seconds: 31 }] })).toEqual([
       { index: 0, type: "clock.tick", why: "clock.tick of 31 s (#0) would wait 31 s of real time; the harness waits at most 30 s per tick" },

@@ -66,25 +66,6 @@ const slowCallReturnsInTime = {
 } satisfies Record<string, KnownDifference[]>;
 
 /**
- * A RunPodSandbox that goes on after its caller's deadline (onCallerGone keep-name) fails on
- * containerd 1.6.20 where the model commits it: NewTask starts the shim with the call's
- * cancelled context (runtime/v2/shim/util.go:Command, exec.CommandContext: "failed to create
- * containerd task: failed to start shim: start failed: context canceled"), the call rolls back
- * and releases the name, and the retry p#2 runs. A late CreateContainer commits, as the model
- * has it: nothing after its slow step uses the context in a way that fails
- * (issue-4604-slow-create-lowered agrees on baseline). The fix is in
- * model/cri/storage.ts (resumeStorage) / sandbox-run.ts: a sandbox whose caller is gone fails
- * at the shim start and releases its name.
- */
-const lateSandboxFailsAtShimStart = {
-  "late-sandbox-after-deadline": [
-    { field: "sandboxes[p#1]", model: "listed", real: "absent" },
-    { field: "sandboxes[p#2]", model: "absent", real: "listed" },
-    { field: "calls[4].ok", model: false, real: true },
-  ],
-} satisfies Record<string, KnownDifference[]>;
-
-/**
  * keep-task-until-stored and keep-task-release-name on the shared layout: the StopContainer of a
  * RUNNING container whose exit could not be stored on a full disk (its task kept stopped, the
  * exit waiting for back-off) waited out its deadline on the daemon, where the model, after
@@ -106,7 +87,7 @@ const stopHeldForBackoffShared = {
 // modelled as the "1.7" release (model/releases.ts), which recorded.test.ts and conformance
 // compare 1.7 with.
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  baseline: { ...stopWaitsOutItsDeadline, ...lateSandboxFailsAtShimStart },
+  baseline: stopWaitsOutItsDeadline,
   "long-term/shared": longTermShared,
   "keep-task-until-stored/shared": stopHeldForBackoffShared,
   "keep-task-release-name/shared": stopHeldForBackoffShared,

@@ -121,7 +121,11 @@ function mkdirAll(w: World, ctx: Ctx, thing: Thing, path: string): WriteResult {
 }
 
 export const makeContainerRootDir = (w: World, ctx: Ctx, id: string) => mkdirAll(w, ctx, "containerDir", containerRootDir(id));
-export const makeSandboxRootDir = (w: World, ctx: Ctx, id: string) => mkdirAll(w, ctx, "sandboxDir", sandboxRootDir(id));
+export function makeSandboxRootDir(w: World, ctx: Ctx, id: string): WriteResult {
+  const made = mkdirAll(w, ctx, "sandboxDir", sandboxRootDir(id));
+  if (made.ok) w.disk.sandboxDirs.push(id);
+  return made;
+}
 export const makeTaskWorkDir = (w: World, ctx: Ctx, id: string) => mkdirAll(w, ctx, "taskWorkDir", taskWorkDir(id));
 
 /** The blocks a task's work dir takes while the task exists (model/resources.ts counts them). */
@@ -205,6 +209,9 @@ export function removeContainerRootDir(w: World, ctx: Ctx, id: string): void {
 }
 
 /** sandbox_remove.go:RemovePodSandbox: RemoveAll(sandboxRootDir) frees the sandbox's files. */
-export function removeSandboxRootDir(w: World, ctx: Ctx): void {
+export function removeSandboxRootDir(w: World, ctx: Ctx, id: string): void {
+  // A RunPodSandbox that died or rolled back may have left a record without its dir.
+  if (!w.disk.sandboxDirs.includes(id)) return;
+  w.disk.sandboxDirs = w.disk.sandboxDirs.filter((d) => d !== id);
   release(ctx, w.disk, "sandboxDir");
 }

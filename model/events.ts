@@ -14,11 +14,12 @@ import { startContainerd, stopContainerd } from "./cri/recover.ts";
 import { taskExited } from "./cri/exit-handler.ts";
 import { timePasses } from "./cri/timers.ts";
 import { hangStorage, resumeStorage } from "./cri/storage.ts";
+import { crashCalls, crashPoints, pointsOf, type CrashCall } from "./cri/crash.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
 import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
-import { callReturned, runtimeGone } from "./kubelet/pod-worker.ts";
-import { callDeadline } from "./kubelet/remote-runtime.ts";
+import { callReturned } from "./kubelet/pod-worker.ts";
+import { callDeadline, runtimeGone } from "./kubelet/remote-runtime.ts";
 import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
 import { releaseNames } from "./releases.ts";
 
@@ -59,6 +60,35 @@ function changes(world: World, change: (w: World) => CallResult | void): Transit
   return { world: next, call };
 }
 
+/**
+ * Runs what an event does with containerd armed to die at `crash` (cri/crash.ts): a cri.* event's
+ * crashAt, a kubelet.sync's crash. A point not reached by the end of the event (its call failed
+ * before, went on waiting, or was not made) is disarmed, and what was armed before is back.
+ */
+function withCrash<T>(w: World, crash: { call: CrashCall; at: string } | undefined, run: () => T): T {
+  const armed = w.faults.crash && { ...w.faults.crash };
+  if (crash) w.faults.crash = { ...crash };
+  const result = run();
+  if (crash && w.faults.crash?.call === crash.call && w.faults.crash.at === crash.at) w.faults.crash = armed;
+  return result;
+}
+
+/** A cri.* event's call, with its crashAt. */
+function criCall(world: World, call: CrashCall, crashAt: string | undefined, make: (w: World) => CallResult): Transition {
+  return changes(world, (w) => withCrash(w, crashAt === undefined ? undefined : { call, at: crashAt }, () => make(w)));
+}
+
+/** A crash point's call and name must go together: `at` is one of `call`'s points. */
+function checkPoint(point: { call: CrashCall; at: string }, issues: z.RefinementCtx, path: (string | number)[]): void {
+  const points = Object.keys(crashPoints[point.call]);
+  if (!points.includes(point.at)) issues.addIssue({ code: "custom", path, message: `${point.call} has no crash point ${JSON.stringify(point.at)}; its points: ${points.join(", ")}` });
+}
+
+const crashCall = z.enum(crashCalls as [CrashCall, ...CrashCall[]]);
+
+/** The optional crash point of a call's event: one of that call's points. */
+const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optional();
+
 const noKubelet: OnDaemon = { cannot: "no real kubelet runs on the conformance host; lower the trace to CRI calls first" };
 
 export const eventCatalogue = {
@@ -77,13 +107,16 @@ export const eventCatalogue = {
     handle: (world, ctx, e) => changes(world, (w) => deletePod(w, ctx, e.pod)),
     daemon: noKubelet,
   }),
+  // `crash` (added): containerd dies at that point inside one of the calls this sync makes.
   "kubelet.sync": entry({
-    schema: z.strictObject({ type: z.literal("kubelet.sync"), pod: label }),
+    schema: z
+      .strictObject({ type: z.literal("kubelet.sync"), pod: label, crash: z.strictObject({ call: crashCall, at: z.string() }).optional() })
+      .superRefine((e, issues) => e.crash && checkPoint(e.crash, issues, ["crash", "at"])),
     // The kubelet decides on what it listed before it acts, so its plan is made on the world
     // as it is, outside the draft; a sync with nothing to do changes nothing.
     handle: (world, ctx, e) => {
       const plan = planSyncPod(world, ctx, e.pod);
-      return { world: plan ? produce(world, (w) => syncPod(w, ctx, plan)) : world, call: null };
+      return { world: plan ? produce(world, (w) => withCrash(w, e.crash, () => syncPod(w, ctx, plan))) : world, call: null };
     },
     daemon: noKubelet,
   }),
@@ -95,19 +128,19 @@ export const eventCatalogue = {
   }),
   // A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included.
   "cri.runPodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt }),
+    schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt, crashAt: crashAt("runPodSandbox") }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
+      criCall(world, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
     daemon: { runs: "RunPodSandbox through the CRI socket" },
   }),
   "cri.stopPodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.stopPodSandbox(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label, crashAt: crashAt("stopPodSandbox") }),
+    handle: (world, ctx, e) => criCall(world, "stopPodSandbox", e.crashAt, (w) => cri.stopPodSandbox(w, ctx, e.id)),
     daemon: { runs: "StopPodSandbox through the CRI socket" },
   }),
   "cri.removePodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.removePodSandbox(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label, crashAt: crashAt("removePodSandbox") }),
+    handle: (world, ctx, e) => criCall(world, "removePodSandbox", e.crashAt, (w) => cri.removePodSandbox(w, ctx, e.id)),
     daemon: { runs: "RemovePodSandbox through the CRI socket" },
   }),
   "cri.createContainer": entry({
@@ -118,26 +151,27 @@ export const eventCatalogue = {
       name: label,
       attempt,
       command: z.array(z.string()).optional(),
+      crashAt: crashAt("createContainer"),
     }),
     handle: (world, ctx, e) =>
-      changes(world, (w) =>
+      criCall(world, "createContainer", e.crashAt, (w) =>
         cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") }),
       ),
     daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
   }),
   "cri.startContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.startContainer"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.startContainer(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.startContainer"), id: label, crashAt: crashAt("startContainer") }),
+    handle: (world, ctx, e) => criCall(world, "startContainer", e.crashAt, (w) => cri.startContainer(w, ctx, e.id)),
     daemon: { runs: "StartContainer through the CRI socket" },
   }),
   "cri.stopContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.stopContainer"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.stopContainer(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.stopContainer"), id: label, crashAt: crashAt("stopContainer") }),
+    handle: (world, ctx, e) => criCall(world, "stopContainer", e.crashAt, (w) => cri.stopContainer(w, ctx, e.id)),
     daemon: { runs: "StopContainer through the CRI socket, timeout 0" },
   }),
   "cri.removeContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.removeContainer"), id: label }),
-    handle: (world, ctx, e) => changes(world, (w) => cri.removeContainer(w, ctx, e.id)),
+    schema: z.strictObject({ type: z.literal("cri.removeContainer"), id: label, crashAt: crashAt("removeContainer") }),
+    handle: (world, ctx, e) => criCall(world, "removeContainer", e.crashAt, (w) => cri.removeContainer(w, ctx, e.id)),
     daemon: { runs: "RemoveContainer through the CRI socket" },
   }),
   "process.exit": entry({
@@ -211,21 +245,71 @@ export const eventCatalogue = {
   }),
   // Added: the storage CreateContainer and RunPodSandbox wait on (snapshotter, volume mounts)
   // stops answering: from now on such a call reserves its name and then waits (#4604, #13867).
+  // `pod` (added): only that pod's calls (#10828: a stat on its dead hostPath); `calls` (added):
+  // only the next N calls (a slow snapshot), later ones go through.
   "storage.hang": entry({
-    schema: z.strictObject({ type: z.literal("storage.hang") }),
-    handle: (world, ctx) => changes(world, (w) => hangStorage(w, ctx)),
-    daemon: { runs: "a build with the TEST-ONLY hooks (--variant) holds every create call inside NewContainer, before the rootfs snapshot (conformance/slow-calls.ts)" },
+    schema: z.strictObject({ type: z.literal("storage.hang"), pod: label.optional(), calls: z.number().int().min(1).optional() }),
+    handle: (world, ctx, e) => changes(world, (w) => hangStorage(w, ctx, { pod: e.pod, calls: e.calls })),
+    daemon: { runs: "a build with the TEST-ONLY hooks (--variant) holds every create call inside NewContainer, before the rootfs snapshot (conformance/slow-calls.ts); one pod's or the next N calls are not wired" },
   }),
   // Added: the storage answers again: new calls go through; the calls already waiting finish
-  // now ("finish", a slow call that returns late) or never return ("stuck", a stat blocked for
-  // good on a dead mount: only a containerd restart ends them).
+  // now ("finish", a slow call that returns late), fail ("fail", the stat or snapshot returns an
+  // error: the call rolls back and releases its name) or never return ("stuck", a stat blocked for
+  // good on a dead mount: only a containerd restart ends them). `pod` (added): only that pod's
+  // storage; `call` (added): only that waiting call returns, the storage stays hung for the rest.
   "storage.resume": entry({
-    schema: z.strictObject({ type: z.literal("storage.resume"), waiting: z.enum(["finish", "stuck"]).optional() }),
+    schema: z.strictObject({
+      type: z.literal("storage.resume"),
+      waiting: z.enum(["finish", "fail", "stuck"]).optional(),
+      pod: label.optional(),
+      call: label.optional(),
+    }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
-        for (const returned of resumeStorage(w, ctx, e.waiting ?? "finish")) callReturned(w, ctx, returned);
+        for (const returned of resumeStorage(w, ctx, { pod: e.pod, call: e.call }, e.waiting ?? "finish")) callReturned(w, ctx, returned);
+        // containerd died inside a returning call (cri/crash.ts): the kubelet's other calls break.
+        if (w.cri.phase === "down") runtimeGone(w, ctx);
       }),
-    daemon: { runs: "finish: the hold is lifted and the held calls go on with their contexts as they are now; stuck: the calls held now stay held until containerd stops" },
+    daemon: { runs: "finish: the hold is lifted and the held calls go on with their contexts as they are now; stuck: the calls held now stay held until containerd stops; fail, pod and call are not wired" },
+  }),
+  // Added: containerd will die when a call next reaches this point (cri/crash.ts lists them);
+  // armed until then, across restarts, as a patched build's test hook would be: a late call's
+  // return, or any later sync, can reach it.
+  "containerd.crash": entry({
+    schema: z
+      .strictObject({ type: z.literal("containerd.crash"), call: crashCall, at: z.string() })
+      .superRefine((e, issues) => checkPoint(e, issues, ["at"])),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.faults.crash = { call: e.call, at: e.at };
+        say(ctx, "cri", `containerd will die when a ${e.call} call reaches ${e.at}`);
+      }),
+    daemon: { cannot: "the packaged daemon has no hook to die at a point inside a call; a patched build's test hook is needed" },
+  }),
+  // Added: the shim's next task Start ("start") or task Delete ("delete") fails once, as the
+  // failpoint shim of containerd's integration tests makes it (runc-fp, "1*error(...)").
+  // "delete" is taken by the deletes whose failure the model follows: the deferred ones of
+  // RunPodSandbox and StartContainer, and the exit handler's.
+  "shim.fail": entry({
+    schema: z.strictObject({ type: z.literal("shim.fail"), op: z.enum(["start", "delete"]) }),
+    handle: (world, ctx, e) =>
+      changes(world, (w) => {
+        w.faults.shim.push(e.op);
+        say(ctx, "shim", `the next task ${e.op} fails`);
+      }),
+    daemon: { cannot: "the packaged runc shim has no failpoints; the failpoint shim (runc-fp) of containerd's integration tests is needed" },
+  }),
+  // Added: the test hooks are switched off: no crash point and no shim failure stays armed
+  // (the healing suffix of random scenarios: the faults stop).
+  "faults.disarm": entry({
+    schema: z.strictObject({ type: z.literal("faults.disarm") }),
+    handle: (world, ctx) =>
+      changes(world, (w) => {
+        w.faults.crash = null;
+        w.faults.shim = [];
+        say(ctx, "cri", "no crash point or shim failure armed any more");
+      }),
+    daemon: { cannot: "the packaged daemon has no test hooks to switch off" },
   }),
   // Added: logical time passes, so the CRI plugin's exit back-off queue retries what is due
   // (internal/cri/server/events/events.go: first retry after 1 s, doubling, at most 5 min).

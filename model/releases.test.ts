@@ -55,6 +55,18 @@ describe("containerd releases", () => {
     expect([on16.violations, on17.violations]).toEqual([[], []]);
   });
 
+  it("(a) a start containerd died inside after task.Start, its process exited while containerd was down: EXITED 0 on 1.6, CREATED after RUNNING on 1.7, whatever keeps the task", () => {
+    const trace = load("crashed-start-exit-while-down-1.7");
+    expect(trace.containerd).toBe("1.7");
+    for (const variant of ["long-term", "keep-task-until-stored", "keep-task-release-name"]) {
+      const withVariant = { ...trace, config: `${variant}/99748` };
+      expect(container(observe(withVariant, containerd16), "p:c#2"), variant).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 0 });
+      const on17 = observe(withVariant, containerd17);
+      expect(container(on17, "p:c#2"), variant).toMatchObject({ state: "CONTAINER_CREATED" });
+      expect(on17.violations.map((v) => v.property), variant).toEqual(["no-state-regression"]);
+    }
+  });
+
   it("(b) StopContainer of an id the CRI store does not know: NotFound on 1.6, success on 1.7", () => {
     const trace = load("stop-remove-invisible");
     // conformance's calls[7]: the call of event 7.

@@ -1,6 +1,6 @@
 // The shim and its tasks (core/runtime/v2): they live on while containerd is down, and a
 // task that exits stays "stopped" with its exit status until someone deletes it.
-import type { World } from "./world.ts";
+import type { ShimOp, World } from "./world.ts";
 import { say, type Ctx } from "./log.ts";
 import { now } from "./world.ts";
 import { makeTaskWorkDir, removeTaskWorkDir, type WriteResult } from "./disk.ts";
@@ -36,13 +36,27 @@ export function createTask(w: World, ctx: Ctx, id: string): WriteResult {
   return workDir;
 }
 
+/**
+ * A failure armed with shim.fail fires at the operation it names (the failpoint shim of
+ * containerd's integration tests, containerd-shim-runc-fp-v1: "1*error(...)" on its API).
+ */
+function shimFails(w: World, ctx: Ctx, op: ShimOp): boolean {
+  const i = w.faults.shim.indexOf(op);
+  if (i < 0) return false;
+  w.faults.shim.splice(i, 1);
+  say(ctx, "shim", `${op} fails (armed failure)`, "cri");
+  return true;
+}
+
 /** task.Start: the main process runs. Only a container's process is tracked, not a pause process. */
-export function startTask(w: World, ctx: Ctx, id: string, of: "container" | "sandbox"): void {
+export function startTask(w: World, ctx: Ctx, id: string, of: "container" | "sandbox"): WriteResult {
   const task = w.shim.tasks[id];
-  if (!task) return;
+  if (!task) return { ok: true };
+  if (shimFails(w, ctx, "start")) return { ok: false, error: "start failed in the shim: unknown" };
   task.status = "running";
   if (of === "container") w.shim.processes[id] = { state: "running", exitCode: null };
   say(ctx, "cri", `start task ${id}: process running`, "shim");
+  return { ok: true };
 }
 
 /** The main process exits (by itself or killed): the shim reaps it and keeps the task stopped. */
@@ -56,6 +70,23 @@ export function processExits(w: World, ctx: Ctx, id: string, code: number): bool
   if (process) Object.assign(process, { state: "exited", exitCode: code });
   say(ctx, "shim", `process of ${id} exited with code ${code}`);
   return true;
+}
+
+/**
+ * task.Delete where a failure is handled (a rollback's deferred delete, the exit handler's).
+ * WithProcessKill kills the process before the shim is asked to delete (task_opts.go:
+ * WithProcessKill), so an armed delete failure leaves a stopped task, never a live process.
+ */
+export function deleteTaskOrFail(w: World, ctx: Ctx, id: string): WriteResult {
+  if (!w.shim.tasks[id] || !shimFails(w, ctx, "delete")) {
+    deleteTask(w, ctx, id);
+    return { ok: true };
+  }
+  const task = w.shim.tasks[id]!;
+  // A created task's init process is killed too; only a started one is a tracked process.
+  if (task.status === "created") Object.assign(task, { status: "stopped", exitCode: sigkillExitCode, exitedAt: now(w) });
+  else processExits(w, ctx, id, sigkillExitCode);
+  return { ok: false, error: "failed to delete task: delete failed in the shim: unknown" };
 }
 
 /** task.Delete(WithProcessKill): kills a live process first, then forgets the task and removes its work dir. */

@@ -82,7 +82,7 @@ const isContainerName = (name: string) => name.length <= 63 && dns1123Label.test
 /** The labels an event names things by, with their fields. */
 function labels(e: Event): [field: string, label: string][] {
   const named: [string, string][] = [];
-  for (const field of ["pod", "id", "sandbox", "name"] as const) {
+  for (const field of ["pod", "id", "sandbox", "name", "call"] as const) {
     const value = (e as Partial<Record<typeof field, string>>)[field];
     if (value !== undefined) named.push([field, value]);
   }
@@ -165,6 +165,9 @@ export function checkIds(events: readonly Event[]): string | null {
       case "cri.removeContainer":
       case "process.exit":
         error = refer("id", e.id);
+        break;
+      case "storage.resume":
+        if (e.call !== undefined) error = refer("call", e.call);
         break;
       case "containerd.start":
         for (const [i, id] of (e.order ?? []).entries()) {

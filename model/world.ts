@@ -3,6 +3,7 @@
 import type { RestartPolicy } from "./events.ts";
 import type { Status } from "./status.ts";
 import type { FsName } from "./disk.ts";
+import type { CrashCall } from "./cri/crash.ts";
 
 /** The filesystems under containerd's root (the persistent disk, disk.ts). Survive restarts. */
 export interface Disk {
@@ -15,8 +16,8 @@ export interface Disk {
   free: Record<FsName, number | null>;
   /** <root>/io.containerd.grpc.v1.cri/containers/<id>/status, by container id (store/container/status.go). */
   checkpoints: Record<string, Status>;
-  /** The storage create calls wait on (snapshotter, volume mounts) does not answer. */
-  hung: boolean;
+  /** Sandbox ids whose root dir <root>/io.containerd.grpc.v1.cri/sandboxes/<id> exists. */
+  sandboxDirs: string[];
 }
 
 /** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
@@ -138,6 +139,32 @@ export interface InFlightCall {
   canceled: boolean;
 }
 
+/**
+ * Storage that does not answer (a snapshotter, a volume mount: containerd #4604, #13867, #10828),
+ * for the create calls it covers: every one, one pod's (a dead hostPath of that pod), and only
+ * the next `calls` of them (one slow snapshot) or all until it answers again.
+ */
+export interface Hang {
+  pod: string | null;
+  /** How many more calls it holds; null: every call until storage.resume. */
+  calls: number | null;
+}
+
+/** A shim operation that fails the next time containerd asks for it (the failpoint shim of containerd's tests). */
+export type ShimOp = "start" | "delete";
+
+/**
+ * Faults armed by a trace that wait for the step they hit. They are not part of containerd, so
+ * they survive its restarts, as a test hook's failpoint or a dead mount does.
+ */
+export interface Faults {
+  /** containerd dies when a call next reaches this point (model/cri/crash.ts). */
+  crash: { call: CrashCall; at: string } | null;
+  hangs: Hang[];
+  /** Each fails once, in the order armed. */
+  shim: ShimOp[];
+}
+
 export interface Pod {
   name: string;
   containers: string[];
@@ -164,6 +191,7 @@ export interface World {
   shim: Shim;
   cri: Cri;
   kubelet: Kubelet;
+  faults: Faults;
   /** Logical time: `stamp` orders timestamps (CreatedAt, FinishedAt...); `seconds` drives back-off. */
   clock: { stamp: number; seconds: number };
   /** Counter for ids the kubelet's calls get (containerd generates them in reality). */
@@ -172,11 +200,12 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, hung: false },
+    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [] },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),
     kubelet: { pods: {}, logs: {}, waiting: {}, refused: {}, timedOut: {} },
+    faults: { crash: null, hangs: [], shim: [] },
     clock: { stamp: 0, seconds: 0 },
     nextId: 1,
   };

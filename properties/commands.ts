@@ -9,6 +9,8 @@ import type { Event, EventOf, EventType } from "../model/events.ts";
 import type { DiskLayout } from "../model/disk.ts";
 import type { PodSpec } from "./scenario.ts";
 import type { State } from "./run.ts";
+import type { Outcome } from "../model/cri/storage.ts";
+import { crashCalls, pointsOf, type CrashCall } from "../model/cri/crash.ts";
 
 interface Generated<T extends EventType, A> {
   /** The events the command stands for in this state; none when it does not apply. */
@@ -43,19 +45,38 @@ function podAt(pods: readonly PodSpec[], position: number): PodSpec | undefined 
 }
 
 const index = fc.nat({ max: 2 });
+
+type HangScope = "all" | "pod" | "next-call";
+export const hangScope = fc.constantFrom<HangScope>("all", "pod", "next-call");
+
+type CrashPoint = { call: CrashCall; at: string };
+/** Every crash point of every call, as containerd.crash's fields. */
+export const crashPoint: fc.Arbitrary<CrashPoint> = fc.constantFrom(...crashCalls.flatMap((call) => pointsOf(call).map((at) => ({ call, at }))));
+/**
+ * The points at which the exhaustive checker lets a sync's call die: the two that leave a
+ * container for recovery in a state no whole call leaves (a record without a checkpoint, a
+ * CREATED checkpoint under a running task). The others are left to the random runs: each adds
+ * a branch to every state (a third, RunPodSandbox's record-written, made the checker's depth-8
+ * proofs about twice as slow).
+ */
+const checkedCrashPoints: CrashPoint[] = [
+  { call: "createContainer", at: "record-written" },
+  { call: "startContainer", at: "task-started" },
+];
 /** A `parallel` above any scope's container count: every load writes its temp file before any rename. */
 export const allLoadsAtOnce = 64;
 const byKubelet = "the kubelet's own sync makes these calls; a scenario names pods, not ids";
 
 // Key order is the order of the generators' single-command fragments and of the checker's alphabet.
 export const commandCatalogue = {
+  // `crash`: containerd dies at that point inside one of the sync's calls (generators.ts aims it).
   "kubelet.sync": generated("kubelet.sync", {
-    resolve: ({ pod }: { pod: number }, pods) => {
+    resolve: ({ pod, crash }: { pod: number; crash?: CrashPoint }, pods) => {
       const spec = podAt(pods, pod);
-      return spec ? [{ type: "kubelet.sync", pod: spec.name }] : [];
+      return spec ? [{ type: "kubelet.sync", pod: spec.name, ...(crash ? { crash } : {}) }] : [];
     },
     fragments: [{ weight: 6, arbitrary: index.map((pod) => ({ pod })) }],
-    alphabet: { perPod: (_, p) => [{ pod: p }] },
+    alphabet: { perPod: (_, p) => [{ pod: p }, ...checkedCrashPoints.map((crash) => ({ pod: p, crash }))] },
   }),
   /** The newest running process of that container of that pod exits. */
   "process.exit": generated("process.exit", {
@@ -112,17 +133,43 @@ export const commandCatalogue = {
     fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
     alphabet: { once: [{}] },
   }),
+  // Every create call, one pod's (its dead hostPath, #10828), or only the next one (a slow snapshot).
   "storage.hang": generated("storage.hang", {
-    resolve: asIs("storage.hang"),
-    fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
-    alphabet: { once: [{}] },
+    resolve: ({ scope, pod }: { scope: HangScope; pod: number }, pods) => {
+      const name = podAt(pods, pod)?.name;
+      if (scope === "all") return [{ type: "storage.hang" }];
+      if (scope === "next-call") return [{ type: "storage.hang", calls: 1 }];
+      return name === undefined ? [] : [{ type: "storage.hang", pod: name }];
+    },
+    fragments: [{ weight: 1, arbitrary: fc.record({ scope: hangScope, pod: index }) }],
+    alphabet: { once: [{ scope: "all", pod: 0 }] },
   }),
-  // Only inside the slow-create window (generators.ts): a resume with nothing waiting tells nothing.
+  // Only inside the slow-create window (generators.ts): a resume with nothing waiting tells
+  // nothing. `one`: only the oldest call waiting for that pod returns, the storage stays hung.
   "storage.resume": generated("storage.resume", {
-    resolve: ({ waiting }: { waiting: "finish" | "stuck" }) => [{ type: "storage.resume", waiting }],
+    resolve: ({ waiting, pod, one }: { waiting: Outcome; pod: number; one: boolean }, pods, { world }) => {
+      if (!one) return [{ type: "storage.resume", waiting }];
+      const name = podAt(pods, pod)?.name;
+      const call = world.cri.inFlight.find((c) => c.pod === name && !c.stuck);
+      return call ? [{ type: "storage.resume", waiting, call: call.id }] : [];
+    },
     fragments: [],
-    alphabet: { once: [{ waiting: "finish" }, { waiting: "stuck" }] },
+    alphabet: { once: [{ waiting: "finish", pod: 0, one: false }, { waiting: "stuck", pod: 0, one: false }] },
   }),
+  // containerd will die at a point inside whichever call next reaches it (a later sync's, a late
+  // call's return). The checker arms points only for one sync (kubelet.sync's crash), so that
+  // no armed point outlives a step and multiplies its states.
+  "containerd.crash": generated("containerd.crash", {
+    resolve: asIs("containerd.crash"),
+    fragments: [{ weight: 1, arbitrary: crashPoint }],
+    alphabet: {},
+  }),
+  "shim.fail": generated("shim.fail", {
+    resolve: asIs("shim.fail"),
+    fragments: [{ weight: 1, arbitrary: fc.constantFrom("start" as const, "delete" as const).map((op) => ({ op })) }],
+    alphabet: {},
+  }),
+  "faults.disarm": { fromTracesOnly: "only the healing suffix switches the armed faults off (scenario.ts:healingEvents)" },
   "pod.add": { fromTracesOnly: "a scenario's pods are added before its commands (scenario.ts:podEvents)" },
   "pod.delete": { fromTracesOnly: "random scenarios keep their pods; pod deletion has its own trace" },
   "cri.runPodSandbox": { fromTracesOnly: byKubelet },

@@ -102,7 +102,7 @@ export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boole
     };
     const sandboxes = sandboxIds.map((id) => {
       const record = w.metadata.sandboxes[id];
-      return [record ? [record.attempt, t(record.createdAt)] : null, w.cri.sandboxes[id]?.state ?? null, task(id), reserved.has(id)];
+      return [record ? [record.attempt, t(record.createdAt)] : null, w.cri.sandboxes[id]?.state ?? null, task(id), reserved.has(id), w.disk.sandboxDirs.includes(id)];
     });
     const containers = pod.containers.map((name) => {
       const facts = ledger.containers.filter((c) => c.pod === pod.name && c.name === name);
@@ -147,9 +147,13 @@ export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boole
       w.kubelet.timedOut[pod.name] ?? null,
       refusedHolder(pod.name),
     ];
-    return JSON.stringify([pod.restartPolicy, pod.deleted, sandboxes, containers, inFlight, worker]);
+    // The pod's own hang (a dead hostPath of this pod): whether it holds every call or a number.
+    const hang = w.faults.hangs.find((h) => h.pod === pod.name);
+    return JSON.stringify([pod.restartPolicy, pod.deleted, sandboxes, containers, inFlight, worker, hang ? hang.calls : false]);
   });
   if (options.symmetry) podDescriptions.sort();
-  const global = [w.disk.room, w.disk.free.root, w.disk.free.cri, w.disk.hung, w.cri.phase, w.cri.error !== null];
+  const everyPod = w.faults.hangs.find((h) => h.pod === null);
+  const faults = [everyPod ? everyPod.calls : false, w.faults.crash, w.faults.shim];
+  const global = [w.disk.room, w.disk.free.root, w.disk.free.cri, w.cri.phase, w.cri.error !== null, faults];
   return { key: JSON.stringify([global, podDescriptions]), stabilizer: options.symmetry ? tiesProduct(podDescriptions) : 1 };
 }

@@ -3,7 +3,8 @@
 // windows of containerd #7247 / #11504, weighted so that faults land where they matter.
 import fc from "fast-check";
 import { containerNames, podSpec, type PodSpec, type Scenario } from "./scenario.ts";
-import { allLoadsAtOnce, commandFragments, type Command } from "./commands.ts";
+import { allLoadsAtOnce, commandFragments, crashPoint, hangScope, type Command } from "./commands.ts";
+import type { Outcome } from "../model/cri/storage.ts";
 import type { DiskLayout } from "../model/disk.ts";
 
 export const podsArbitrary: fc.Arbitrary<PodSpec[]> = fc
@@ -32,18 +33,47 @@ const windows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
   // The kubelet creates and starts on a nearly full disk: which of its writes fail.
   { weight: 2, arbitrary: fc.record({ writes: fc.integer({ min: 1, max: 10 }), pod: index }).map(({ writes, pod }) => [room(writes), sync(pod)]) },
   // A create that outlives the kubelet's deadline (#4604): the kubelet retries, then the call
-  // returns late (or never: a stat stuck on a dead mount, #13867).
+  // returns late, fails, or never returns (a stat stuck on a dead mount, #13867). The hang holds
+  // every call, the pod's (#10828) or only the first (so a retry with a new attempt goes
+  // through); the storage answers again, or only the oldest waiting call returns.
   {
     weight: 3,
-    arbitrary: fc.record({ pod: index, waiting: fc.constantFrom("finish" as const, "stuck" as const) }).map(({ pod, waiting }): Command[] => [
-      { do: "storage.hang" },
-      sync(pod),
-      { do: "clock.tick", seconds: 130 },
-      sync(pod),
-      { do: "storage.resume", waiting },
-      sync(pod),
+    arbitrary: fc
+      .record({ pod: index, scope: hangScope, waiting: fc.constantFrom<Outcome>("finish", "fail", "stuck"), one: fc.boolean() })
+      .map(({ pod, scope, waiting, one }): Command[] => [
+        { do: "storage.hang", scope, pod },
+        sync(pod),
+        { do: "clock.tick", seconds: 130 },
+        sync(pod),
+        { do: "storage.resume", waiting, pod, one },
+        sync(pod),
+      ]),
+  },
+  // containerd dies inside one of the kubelet's calls and starts again, maybe on a full disk.
+  {
+    weight: 3,
+    arbitrary: fc.record({ crash: crashPoint, pod: index, full: fc.boolean() }).map(({ crash, pod, full }): Command[] => [
+      { do: "kubelet.sync", pod, crash },
+      ...(full ? [{ do: "disk.fill" } as const] : []),
+      start,
     ]),
   },
+  // #11504 short-term's risk (reference 7.a): a start interrupted after the task started, a
+  // recovery on a full disk, the exit, and another restart.
+  {
+    weight: 1,
+    arbitrary: exitOf.map((e): Command[] => [
+      { do: "kubelet.sync", pod: e.pod, crash: { call: "startContainer", at: "task-started" } },
+      { do: "disk.fill" },
+      start,
+      { do: "process.exit", ...e },
+      stop,
+      start,
+    ]),
+  },
+  // The shim fails to start a task, and the rollback's task delete fails too: a leaky sandbox
+  // (TestRunPodSandboxWithShimDeleteFailure), or a failed start whose task stays.
+  { weight: 1, arbitrary: index.map((pod): Command[] => [{ do: "shim.fail", op: "start" }, { do: "shim.fail", op: "delete" }, sync(pod)]) },
   // An exit while containerd is down: only the shim knows the exit code.
   { weight: 2, arbitrary: exit.map((e) => [stop, e, start]) },
   // A create between two restarts, after the disk got room again: what the kubelet does when

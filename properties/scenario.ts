@@ -32,7 +32,8 @@ export function podEvents(pods: readonly PodSpec[]): Event[] {
 export const healingSyncRounds = 3;
 
 /**
- * The faults stop: the disk has room, the storage answers again for new calls (a call still
+ * The faults stop: no crash point or shim failure stays armed, the disk has room, the storage
+ * answers again for new calls (a call still
  * waiting on it never returns: only a restart would end it), containerd is started, enough
  * time passes for every deadline and exit back-off retry (the queue's delay is at most 5 min),
  * and the kubelet syncs every pod it knows a few times, with a GC pass before the last round.
@@ -40,7 +41,9 @@ export const healingSyncRounds = 3;
  */
 export function healingEvents(w: World): Event[] {
   const rounds = Array.from({ length: healingSyncRounds - 1 }, () => syncEvents(w)).flat();
+  const armed = w.faults.crash !== null || w.faults.shim.length > 0;
   return [
+    ...(armed ? [{ type: "faults.disarm" } as const] : []),
     { type: "disk.free" },
     { type: "storage.resume", waiting: "stuck" },
     { type: "containerd.start" },

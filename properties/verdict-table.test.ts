@@ -40,12 +40,15 @@ describe("the shared layout's cells", () => {
     Object.keys(row ?? {}).map((property) => [containerd as (typeof containerdNames)[number], property as (typeof properties)[number]] as const),
   );
 
-  it("are listed only where they differ from the split layout's, each with its reason", () => {
+  // In its verdict, or only in its reason: the split layout's exit-code-preserved is violated
+  // too since failures inside a call (a failing shim), the shared layout's through a shorter
+  // route that needs none.
+  it("are listed only where they differ from the split layout's in verdict or reason, each with its reason", () => {
     expect(listed.length).toBeGreaterThan(0);
     for (const [containerd, property] of listed) {
       for (const kubelet of kubeletNames) {
         const shared = expectedCell(containerd, kubelet, property, "shared");
-        expect(shared.verdict, `${containerd}/${kubelet} ${property}`).not.toBe(expectedCell(containerd, kubelet, property).verdict);
+        expect(shared, `${containerd}/${kubelet} ${property}`).not.toEqual(expectedCell(containerd, kubelet, property));
         expect(shared.why).not.toBe("");
       }
     }

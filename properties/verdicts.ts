@@ -4,6 +4,8 @@
 // Two families of faults meet here: a full disk at a restart (#7247, #11504) and create calls
 // that outlive the kubelet's deadline (#4604, #13867). The disk variants leave slow calls as
 // upstream has them, the slow-call variants leave the disk as upstream has it; ours does both.
+// Failures inside a call (issue 14: containerd dying at a step of a call, hangs of one pod or one
+// call, late calls on a canceled context, a failing shim) cut across both.
 import type { Property } from "./invariants.ts";
 import type { ContainerdVariantName } from "../model/variants/containerd.ts";
 import type { KubeletVariantName } from "../model/variants/kubelet.ts";
@@ -30,6 +32,33 @@ type Row = Record<Property, Cell | ByKubelet>;
 const holds = (why: string): Cell => ({ verdict: "holds", why });
 const violated = (maxLength: number, why: string): Cell => ({ verdict: "violated", why, maxLength });
 
+// --- failures inside a call (issue 14) ----------------------------------------------------
+
+/** Every variant: recovery reads a stopped task's exit status over what the checkpoint says. */
+const startErrorRewritten = violated(
+  10,
+  "a start whose task start and rollback delete both fail in the shim stores EXITED 128 (StartError) while the shim keeps the killed init's stopped task; the next recovery overwrites the code from the task (restart.go: case containerd.Stopped): reported 128, then 137 (traces/start-error-code-rewritten.json). Without a failing shim: an exit that cannot be stored leaves the container RUNNING, and a code lost with its deleted task comes back as 255 Unknown, marked",
+);
+
+/** #11504 short-term's risk (reference 7.a), now expressible: a start interrupted between task.Start and its status write. */
+const createdAfterCrashedStart = violated(
+  10,
+  "containerd dies inside StartContainer after task.Start, before the StartedAt write, so the checkpoint says CREATED under a running task; recovery on a full disk makes it RUNNING in memory only (WithStatusWhenRestart ignores the ENOSPC), the exit handler deletes the task and fails to store the exit, and the next restart reads CREATED with no task: reported CREATED after RUNNING (traces/issue-11504-start-crash-created.json)",
+);
+
+/**
+ * Where the exit of a start interrupted after task.Start is stored on a full disk after all:
+ * recovery keeps RUNNING in memory only, but the exit handler deletes the task before its
+ * status write, and `how` that write fits, so the next restart reads EXITED, never the stale
+ * CREATED (traces/issue-11504-start-crash-created.json holds).
+ */
+const exitStoredByItsTaskDelete = (how: string) =>
+  holds(`status writes stay transactional; after containerd dies inside StartContainer between task.Start and the StartedAt write, recovery on a full disk keeps RUNNING in memory only, and the exit is stored: ${how} (traces/issue-11504-start-crash-created.json holds)`);
+
+/** A late create newer than its retry (traces/bump-on-deadline-late-create.json). */
+const lateCreateNewerThanRetry =
+  "with a hang that holds one call, the retry at the next attempt goes through and runs; the late create then commits (1.6.20's create steps never read the canceled context) with a later CreatedAt, so the kubelet takes that CREATED one for the newest and asks again for the running retry's name, refused at every sync while GC keeps the dead one (traces/bump-on-deadline-late-create.json)";
+
 // --- the full-disk family ---------------------------------------------------------------
 
 const neverSkips = "recovery keeps every container in the CRI store, so nothing is ever created again under a name bolt still holds";
@@ -42,16 +71,14 @@ const skipsAtRecovery = {
   ),
   "recovery-succeeds": violated(
     14,
-    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748, through a nearly full disk by one with it, reference 8.1 variant C; by log-dir-max when the hidden container never started, so no N.log shows its attempt: traces/log-dir-max-never-started.json); the next restart reserves the name twice and containerd exits",
+    "#7247: a container hidden by a restart on a full disk is created again under its CRI name (at attempt 0 by a kubelet before #99748; with it, through a nearly full disk, reference 8.1 variant C, or, shorter, when containerd died inside CreateContainer after the record and before the checkpoint, so the container never started and no N.log shows its attempt: traces/issue-7247-create-crash.json; the same for log-dir-max: traces/log-dir-max-never-started.json); the next restart reserves the name twice and containerd exits",
   ),
   "names-unique": violated(12, "a hidden container's name is free in the CRI plugin, so its replacement takes it while bolt still holds the original"),
   "no-invisible-container": violated(10, "the status rewrite at recovery fails with ENOSPC and restart.go skips the container"),
   "no-state-regression": holds(
-    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all",
+    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all, which is what a start interrupted after task.Start becomes at a recovery on a full disk (traces/issue-11504-start-crash-created.json)",
   ),
-  "exit-code-preserved": holds(
-    "an exit that cannot be stored leaves the container RUNNING, so no code is reported until it is real; a code lost with its deleted task comes back as 255 with reason Unknown, marked",
-  ),
+  "exit-code-preserved": startErrorRewritten,
 } satisfies Partial<Row>;
 
 const keepsEveryContainer = {
@@ -61,7 +88,10 @@ const keepsEveryContainer = {
   "no-invisible-container": holds(neverSkips),
 } satisfies Partial<Row>;
 
-const transactional = holds("status writes stay transactional, and recovery re-derives a memory-only status from the same checkpoint and task");
+/** keep-task-until-stored's: the stopped task outlives an exit that could not be stored, even after a crash inside StartContainer. */
+const keptTask = holds(
+  "status writes stay transactional; after a start interrupted between task.Start and its status write the stopped task is kept until the exit is stored, so recovery reads EXITED from it, never the stale CREATED (traces/issue-11504-start-crash-created.json)",
+);
 
 const exitCodeLostAtSecondRestart = (how: string) =>
   violated(
@@ -79,11 +109,21 @@ const namesHeldBySlowCalls: Pick<Row, "no-stuck-name"> = {
     "pre-99748": retryRefused,
     "99748": retryRefused,
     "log-dir-max": retryRefused,
-    "bump-on-deadline": holds("the kubelet's retry after a deadline asks for the next attempt, a name no call holds"),
+    "bump-on-deadline": holds(
+      "the kubelet's retry after a deadline asks for the next attempt, a name no call holds; a late create that commits after it holds no name either, but it stops the pod converging (see converges)",
+    ),
   },
 };
 
 const slowCallsLiveness = "a create that never returns (#13867) holds its name until containerd restarts, and the kubelet retries that name forever";
+
+/** Variants that keep upstream's slow calls: bump-on-deadline moves past a hung call, but not past a late one. */
+const slowCallsConverge = {
+  "pre-99748": violated(20, slowCallsLiveness),
+  "99748": violated(20, slowCallsLiveness),
+  "log-dir-max": violated(20, slowCallsLiveness),
+  "bump-on-deadline": violated(20, lateCreateNewerThanRetry),
+};
 
 // --- the table --------------------------------------------------------------------------
 
@@ -97,16 +137,9 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
   "short-term": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": holds(
-      "the regression of reference 7.a needs containerd to die inside StartContainer (a CREATED checkpoint with a running task), which the model's whole calls cannot express",
-    ),
+    "no-state-regression": createdAfterCrashedStart,
     "exit-code-preserved": exitCodeLostAtSecondRestart("the disk is full at a restart"),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
-    },
+    converges: slowCallsConverge,
   },
   "enospc-everywhere": {
     ...keepsEveryContainer,
@@ -116,42 +149,29 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
       "memory runs ahead of a checkpoint that could not be written: a start that failed on a full disk is EXITED in memory but CREATED on disk, and after a restart it is CREATED again",
     ),
     "exit-code-preserved": exitCodeLostAtSecondRestart("its write is ignored on a full disk"),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
-    },
+    converges: slowCallsConverge,
   },
   "long-term": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": transactional,
+    "no-state-regression": exitStoredByItsTaskDelete(
+      "its record update needs one block (bbolt reuses freed pages, disk.ts), which the task delete of the exit handler frees first",
+    ),
     "exit-code-preserved": exitCodeLostAtSecondRestart("the record update finds no free block for its bolt commit (a nearly full disk that the task delete did not free a block on; on a full one the freed work dir block takes it, as on long-term's daemon)"),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, and the kubelet moves past a call that never returns`),
-    },
+    converges: slowCallsConverge,
   },
   "keep-task-until-stored": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": transactional,
-    "exit-code-preserved": holds(
-      "the shim's stopped task, the only other copy of an exit code, is deleted only once the status that records the exit is stored; until then every restart reads the code from the task again",
-    ),
-    converges: {
-      "pre-99748": violated(20, slowCallsLiveness),
-      "99748": violated(20, slowCallsLiveness),
-      "log-dir-max": violated(20, slowCallsLiveness),
-      "bump-on-deadline": holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and the kubelet moves past a call that never returns`),
-    },
+    "no-state-regression": keptTask,
+    "exit-code-preserved": startErrorRewritten,
+    converges: slowCallsConverge,
   },
   "join-in-flight-create": {
     ...skipsAtRecovery,
-    "no-stuck-name": holds("the kubelet's retry joins the call in flight for the same request instead of being refused"),
+    "no-stuck-name": holds(
+      "the kubelet's retry joins the call in flight for the same request instead of being refused, whether the hang holds every call, the pod's or that one, and whatever the call does when it returns",
+    ),
     converges: violated(
       20,
       "the full-disk failures of upstream remain (#7247); and a create that never returns (#13867) is joined by every retry, so the container is never created before containerd restarts",
@@ -159,15 +179,19 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
   },
   "release-name-on-cancel": {
     ...skipsAtRecovery,
-    "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it; the late work is rolled back, never committed"),
+    "no-stuck-name": holds(
+      "the name of a create whose caller gave up is released at once, so the retry gets it; the late work is rolled back, never committed (upstream 1.6.20 would commit a late create: its steps never read the canceled context)",
+    ),
     converges: violated(20, "the full-disk failures of upstream remain (#7247)"),
   },
   "keep-task-release-name": {
     ...keepsEveryContainer,
     "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it"),
-    "no-state-regression": transactional,
-    "exit-code-preserved": holds("a stopped task is deleted only once the status that records its exit is stored"),
-    converges: holds(`${neverSkips}, memory-only statuses are written again once the disk has room, and a call that never returns no longer holds its name`),
+    "no-state-regression": keptTask,
+    "exit-code-preserved": startErrorRewritten,
+    converges: holds(
+      `${neverSkips}, memory-only statuses are written again once the disk has room, a call that never returns no longer holds its name, and a late create is rolled back, so it never looks newer than its retry`,
+    ),
   },
 };
 
@@ -182,13 +206,16 @@ export const sharedVerdictRuns = 400;
 
 const startFailureFits = violated(
   8,
-  "on one filesystem a start that fails on a nearly full disk (its StartedAt write gets ENOSPC after the process ran) deletes the task, which frees the task work dir's block, and the deferred start-failure status (EXITED 128 StartError) fits into it: the container is reported exited 128 while its process ran and was killed with 137 (traces/shared-start-failure-fits.json); on the split layout the CRI plugin's filesystem gets no block back and the container stays CREATED",
+  "on one filesystem a start that fails on a nearly full disk (its StartedAt write gets ENOSPC after the process ran) deletes the task, which frees the task work dir's block, and the deferred start-failure status (EXITED 128 StartError) fits into it: the container is reported exited 128 while its process ran and was killed with 137 (traces/shared-start-failure-fits.json); on the split layout the CRI plugin's filesystem gets no block back and the container stays CREATED, and the cell is violated only through a shim that fails a task start and its rollback's delete (traces/start-error-code-rewritten.json)",
 );
 
 /**
- * The cells whose verdict differs when containerd's whole root is one filesystem (--disk
- * shared), each with its own reason; every other cell is the split layout's, for its reason
- * (1500 scenarios per cell find no other difference). #7247 stays reachable: when every
+ * The cells whose verdict, or its reason, differs when containerd's whole root is one
+ * filesystem (--disk shared), each with its own reason; every other cell is the split
+ * layout's, for its reason (1500 scenarios per cell find no other difference). A start that
+ * containerd died inside after task.Start (issue 14) regresses to CREATED on short-term's
+ * split layout only: on one filesystem the exit's task delete frees the block its status
+ * write takes. #7247 stays reachable: when every
  * container runs at the restart nothing frees a block before the loads and every status
  * rewrite fails as on the split layout (traces/cri-7247.json); and when one exited while
  * containerd was down, parallel loads (containerd 1.7 and later) let another load's status
@@ -197,6 +224,9 @@ const startFailureFits = violated(
  */
 export const sharedLayoutDifferences: { [V in ContainerdVariantName]?: Partial<Row> } = {
   baseline: { "exit-code-preserved": startFailureFits },
+  "short-term": {
+    "no-state-regression": exitStoredByItsTaskDelete("on one filesystem the task delete frees the task work dir's block, which the exit's status write then takes"),
+  },
   "keep-task-until-stored": { "exit-code-preserved": startFailureFits },
   "join-in-flight-create": { "exit-code-preserved": startFailureFits },
   "release-name-on-cancel": { "exit-code-preserved": startFailureFits },
@@ -216,29 +246,45 @@ export const releaseVerdictRuns = 400;
 type ReleaseDifferences = Record<DiskLayout, { [V in ContainerdVariantName]?: Partial<Row> }>;
 
 const exitLostBeforeRecovery = holds(
-  "on containerd 1.7 (and main) the shim manager deletes a task whose process exited while containerd was down before the CRI plugin recovers (1.7 runtime/v2/shim_load.go:loadShims, \"cleaning leaked shim process\"), so no exit is ever recovered from a stopped task and kept in memory only: the container is EXITED 255 Unknown at the first restart (traces/exit-while-down.json on 1.7), a marked loss the property accepts. The code is lost all the same, only never reported first",
+  "on containerd 1.7 (and main) the shim manager deletes a task whose process exited while containerd was down before the CRI plugin recovers (1.7 runtime/v2/shim_load.go:loadShims, \"cleaning leaked shim process\"), so no exit is ever recovered from a stopped task and kept in memory only: the container is EXITED 255 Unknown at the first restart (traces/exit-while-down.json on 1.7), a marked loss the property accepts. The code is lost all the same, only never reported first. A failed start's killed task that the shim failed to delete goes the same way, so its StartError 128 is never overwritten from it (traces/start-error-code-rewritten.json holds on 1.7)",
+);
+
+/** On 1.7 no fix keeps a stopped task through a start, so a start that containerd died inside regresses (traces/crashed-start-exit-while-down-1.7.json). */
+const createdAfterCrashedStartOn17 = violated(
+  10,
+  "containerd dies inside StartContainer after task.Start, before the StartedAt write, so the record says CREATED under a running task; the task stops (an exit while containerd is down, or one whose status a full disk kept from being stored, kept-task variants included), and at the next start 1.7's shim manager deletes the stopped task as a leaked shim before recovery (runtime/v2/shim_load.go:loadShims), which then finds CREATED with no task and keeps it (restart.go:loadContainer): reported CREATED after RUNNING (traces/crashed-start-exit-while-down-1.7.json, traces/issue-11504-start-crash-created.json on 1.7)",
 );
 
 /**
  * The cells whose expected verdict, or its reason, differs on a containerd release from 1.6's
  * on the same layout; every other cell is 1.6's. On 1.7 (1.7.24, main), model/releases.ts:
- * exits while containerd is down lose their code at the next start, before recovery; the
- * fixes that recovered it from the stopped task and then lost it at a second restart (short-
- * term, long-term) no longer report it first, so exit-code-preserved holds on the split
- * layout, and on the shared one only the start failure that fits its status breaks it. No
- * variant keeps an exit code that was not stored before a restart on 1.7, keep-task-until-
- * stored included (traces/keep-task-exit-lost-on-1.7.json: the stopped task it keeps is
- * deleted as leaked): marked Unknown, which the property accepts.
+ * stopped tasks without a watcher are deleted at the next start, before recovery. Exits while
+ * containerd is down lose their code there; the fixes that recovered it from the stopped task
+ * and then lost it at a second restart (short-term, long-term) no longer report it first, and
+ * a failed start's StartError is no longer overwritten from its killed task, so exit-code-
+ * preserved holds on the split layout for every variant but enospc-everywhere, and on the
+ * shared one only the start failure that fits its status breaks it. No variant keeps an exit
+ * code that was not stored before a restart on 1.7, keep-task-until-stored included
+ * (traces/keep-task-exit-lost-on-1.7.json: the stopped task it keeps is deleted as leaked):
+ * marked Unknown, which the property accepts. For the same reason a start that containerd died
+ * inside (issue 14) regresses to CREATED on every variant that 1.6 keeps from it.
  */
 export const releaseDifferences: { [R in ContainerdReleaseName]?: ReleaseDifferences } = {
   "1.7": {
     split: {
+      baseline: { "exit-code-preserved": exitLostBeforeRecovery },
       "short-term": { "exit-code-preserved": exitLostBeforeRecovery },
-      "long-term": { "exit-code-preserved": exitLostBeforeRecovery },
+      "long-term": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": exitLostBeforeRecovery },
+      "keep-task-until-stored": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": exitLostBeforeRecovery },
+      "join-in-flight-create": { "exit-code-preserved": exitLostBeforeRecovery },
+      "release-name-on-cancel": { "exit-code-preserved": exitLostBeforeRecovery },
+      "keep-task-release-name": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": exitLostBeforeRecovery },
     },
     shared: {
-      "short-term": { "exit-code-preserved": startFailureFits },
-      "long-term": { "exit-code-preserved": startFailureFits },
+      "short-term": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": startFailureFits },
+      "long-term": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": startFailureFits },
+      "keep-task-until-stored": { "no-state-regression": createdAfterCrashedStartOn17 },
+      "keep-task-release-name": { "no-state-regression": createdAfterCrashedStartOn17 },
     },
   },
 };

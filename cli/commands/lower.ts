@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { diskOption, loadTrace, resolveConfig } from "../load-trace.ts";
 import { fail, exitCodes } from "../exit.ts";
 import { lowerTrace } from "../../properties/lower.ts";
-import { eventCatalogue } from "../../model/events.ts";
+import { unsupportedEvents } from "../../conformance/run-trace.ts";
 
 export function registerLower(program: Command): void {
   program
@@ -41,10 +41,7 @@ export function registerLower(program: Command): void {
       );
       // What stays that the daemon cannot run (a nearly full disk, a hanging storage): the
       // harness refuses such a trace, so say which events and why.
-      for (const [index, event] of lowered.events.entries()) {
-        const daemon = eventCatalogue[event.type].daemon;
-        if ("cannot" in daemon) console.error(`note: event ${index} (${event.type}) cannot run on the real daemon: ${daemon.cannot}`);
-      }
+      for (const b of unsupportedEvents(lowered)) console.error(`note: event ${b.index} (${b.type}) cannot run on the real daemon: ${b.why}`);
       process.exitCode = exitCodes.holds;
     });
 }

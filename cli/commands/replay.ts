@@ -5,6 +5,7 @@ import { defaultRelease } from "../../model/releases.ts";
 import { replay } from "../../properties/replay.ts";
 import { formatTimeline } from "../timeline.ts";
 import { exitCodes } from "../exit.ts";
+import { crashCalls, pointsOf } from "../../model/cri/crash.ts";
 
 export function registerReplay(program: Command): void {
   program
@@ -15,6 +16,7 @@ export function registerReplay(program: Command): void {
     .option(...diskOption)
     .option(...releaseOption)
     .option("--json", "print the final observation as JSON")
+    .addHelpText("after", `\nCrash points, in call order (a cri.* event's crashAt; containerd.crash's call and at; model/cri/crash.ts says what each leaves):\n${crashCalls.map((call) => `  ${call}: ${pointsOf(call).join(", ")}`).join("\n")}`)
     .action((path: string, opts: { config?: string; disk?: string; containerd?: string; json?: boolean }) => {
       const trace = loadTrace(path);
       const config = resolveConfig(opts.config, trace, opts.disk, opts.containerd);

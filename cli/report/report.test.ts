@@ -258,20 +258,23 @@ describe("results of the real model", () => {
 
 describe("results on both disk layouts", () => {
   const startFailure = loadTrace(new URL("../../traces/shared-start-failure-fits.json", import.meta.url).pathname);
-  const examples = [issue7247, startFailure].map((t) => ({ name: t.name, events: t.events }));
-  const job = (disk: "split" | "shared"): ConfigJob => ({ config: "baseline/99748", disk, runs: 20, seed: 7247, examples });
-  const split = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("split"))], patchSize);
-  const shared = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("shared"))], patchSize, "shared");
+  const startErrorRewritten = loadTrace(new URL("../../traces/start-error-code-rewritten.json", import.meta.url).pathname);
+  const crashedStart = loadTrace(new URL("../../traces/issue-11504-start-crash-created.json", import.meta.url).pathname);
+  const examples = [issue7247, startFailure, startErrorRewritten, crashedStart].map((t) => ({ name: t.name, events: t.events }));
+  const job = (config: string, disk: "split" | "shared"): ConfigJob => ({ config, disk, runs: 20, seed: 7247, examples });
+  const configs = ["baseline/99748", "short-term/99748"];
+  const split = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "split"))), patchSize);
+  const shared = buildResults(7247, 20, examples.map((e) => e.name), configs.map((c) => checkConfig(job(c, "shared"))), patchSize, "shared");
   const results: Results = withShared(split, shared);
 
   it("says which cells the layouts judge differently, and judges the shared cells by the shared table", () => {
-    expect(layoutDifferences(results).map((d) => [d.config, d.property, d.split.verdict, d.shared.verdict])).toContainEqual(["baseline/99748", "exit-code-preserved", "holds", "violated"]);
-    expect(differences(results).filter((d) => d.cell.property === "exit-code-preserved")).toEqual([]);
+    expect(layoutDifferences(results).map((d) => [d.config, d.property, d.split.verdict, d.shared.verdict])).toContainEqual(["short-term/99748", "no-state-regression", "violated", "holds"]);
+    expect(differences(results).filter((d) => d.cell.property === "exit-code-preserved" || d.cell.property === "no-state-regression")).toEqual([]);
   });
 
   it("keeps the costs of the split layout's scenarios beside both matrices", () => {
     expect(results.costs).toEqual(split.costs);
-    expect(results.costs.map((c) => c.variant)).toEqual(["baseline"]);
+    expect(results.costs.map((c) => c.variant)).toEqual(["baseline", "short-term"]);
     expect(JSON.parse(resultsJson(results)).shared).not.toHaveProperty("costs");
     const md = renderMarkdown(results, variantFindings(results), () => "replay");
     expect(md.indexOf("## What each containerd variant costs")).toBeGreaterThan(-1);
@@ -298,16 +301,20 @@ describe("results on both disk layouts", () => {
 
 describe("results on containerd 1.7", () => {
   const exitWhileDown = loadTrace(new URL("../../traces/exit-code-lost-at-second-restart.json", import.meta.url).pathname);
-  const examples = [issue7247, exitWhileDown].map((t) => ({ name: t.name, events: t.events }));
+  const crashedStart = loadTrace(new URL("../../traces/issue-11504-start-crash-created.json", import.meta.url).pathname);
+  // #7247 with kubelet #99748 (baseline/99748's recovery-succeeds and names-unique), which 20 random runs need not find.
+  const createCrash = loadTrace(new URL("../../traces/issue-7247-create-crash.json", import.meta.url).pathname);
+  const examples = [issue7247, exitWhileDown, crashedStart, createCrash].map((t) => ({ name: t.name, events: t.events }));
   const job = (config: string): ConfigJob => ({ config, containerd: "1.7", runs: 20, seed: 7247, examples });
   const results = buildResults(7247, 20, examples.map((e) => e.name), [checkConfig(job("short-term/99748")), checkConfig(job("baseline/99748"))], patchSize, "split", "1.7");
 
-  it("names the release in results.json, and judges every cell by 1.7's table: short-term's exit code is lost before it is reported", () => {
+  it("names the release in results.json, and judges every cell by 1.7's table: short-term's exit code is lost before it is reported, baseline's StartError is never overwritten", () => {
     expect(results.containerd).toBe("1.7");
     expect(buildResults(7247, 20, [], [checkConfig({ ...job("baseline/99748"), containerd: "1.6" })], patchSize)).not.toHaveProperty("containerd");
     expect(differences(results)).toEqual([]);
     expect(releaseDifferences(results).map((d) => [d.config.config, d.cell.property, d.on16, d.cell.expected, d.cell.verdict])).toEqual([
       ["short-term/99748", "exit-code-preserved", "violated", "holds", "holds"],
+      ["baseline/99748", "exit-code-preserved", "violated", "holds", "holds"],
     ]);
     expect(renderMarkdown(results, variantFindings(results), () => "")).toContain("## On containerd 1.7");
   });

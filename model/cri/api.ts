@@ -14,6 +14,7 @@ import { createContainer, type CreateContainerRequest } from "./container-create
 import { startContainer } from "./container-start.ts";
 import { stopContainer } from "./container-stop.ts";
 import { removeContainer } from "./container-remove.ts";
+import { runtimeGone } from "../kubelet/remote-runtime.ts";
 
 export const unavailable = "rpc error: code = Unavailable desc = connection error: dial unix /run/containerd/containerd.sock: connect: connection refused";
 
@@ -22,9 +23,20 @@ export type CriCall = Extract<Event, { type: `cri.${string}` }>;
 
 function call(w: World, ctx: Ctx, made: CriCall, what: string, handler: () => CallResult): CallResult {
   say(ctx, "kubelet", what, "cri");
+  const outer = ctx.serving;
+  ctx.serving = made.type.slice("cri.".length);
   const result = w.cri.phase === "up" ? handler() : failed(unavailable);
+  ctx.serving = outer;
   say(ctx, "cri", result.ok ? `${what}: ok` : `${what}: ${result.error}`, "kubelet");
-  report(ctx, { kind: "cri call", call: made, result });
+  // containerd died inside the call: every other call of the kubelet's client breaks too. A
+  // trace makes the same call die with the point as its crashAt.
+  let as = made;
+  if (!result.ok && result.crashed) {
+    runtimeGone(w, ctx);
+    // Only the served call's own points fire (crash.ts), so the point is one of this call's.
+    as = { ...made, crashAt: result.crashed } as CriCall;
+  }
+  report(ctx, { kind: "cri call", call: as, result });
   return result;
 }
 

@@ -8,6 +8,8 @@ export type CallResult =
       pending?: string;
       /** The name was reserved for another id. */
       conflict?: { name: string; holder: string };
+      /** containerd died at this point of the call (crash.ts): the connection closed. */
+      crashed?: string;
     };
 
 export const ok: CallResult = { ok: true };

@@ -6,9 +6,11 @@ import { reserve, releaseByName } from "../registrar.ts";
 import { containerRootDir, makeContainerRootDir, newContainerRecord, removeContainerRecord, removeContainerRootDir } from "../disk.ts";
 import { lookupTask } from "../shim.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
+import type { ContainerFacts } from "../ledger.ts";
 import { storeStatusAtCreate } from "./status-store.ts";
 import { failed, ok, type CallResult } from "./call.ts";
-import { beginInFlight, joinInFlight } from "./in-flight.ts";
+import { beginInFlight, hangsFor, joinInFlight } from "./in-flight.ts";
+import { crashedAt, diesAt } from "./crash.ts";
 
 export interface CreateContainerRequest {
   id: string;
@@ -42,8 +44,9 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
       holder === undefined ? {} : { conflict: { name, holder } },
     );
   }
-  // The slow part (snapshot prepare, volume stats) waits while the storage hangs.
-  if (w.disk.hung) return beginInFlight(w, ctx, { id, kind: "createContainer", name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt, deadline: req.deadline });
+  if (diesAt(w, ctx, "createContainer", "name-reserved")) return crashedAt("name-reserved");
+  // The slow part (snapshot prepare, volume stats) waits while the storage it needs hangs.
+  if (hangsFor(w, ctx, sandbox.pod)) return beginInFlight(w, ctx, { id, kind: "createContainer", name, sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt, deadline: req.deadline });
   return finishCreateContainer(w, ctx, req, name);
 }
 
@@ -69,9 +72,15 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
   if (w.metadata.containers[id]) return rollbackDir(`failed to create containerd container: container ${JSON.stringify(id)}: already exists`);
   const record = newContainerRecord(w, ctx, id);
   if (!record.ok) return rollbackDir(`failed to create containerd container: ${record.error}`);
+  // container_create.go: Status{CreatedAt: time.Now()} once NewContainer returned, after the slow
+  // work: a call that waited on the storage is stamped later than calls made after it, and the
+  // kubelet, which sorts by CreatedAt (containerStatusByCreated), takes it for the newest.
   const createdAt = now(w);
   w.metadata.containers[id] = { id, name, sandboxId, pod, containerName: req.name, attempt: req.attempt, createdAt };
   say(ctx, "cri", `add container record ${id} (${name})`, "metadata");
+  const facts = { id, pod, sandboxId, name: req.name, attempt: req.attempt };
+  // A crash from here leaves the record in bolt: the next recover() lists the container.
+  if (diesAt(w, ctx, "createContainer", "record-written")) return crashedWith(ctx, facts, "record-written");
   // containerstore.NewContainer(WithStatus): StoreStatus of the CREATED status.
   const status = { createdAt, startedAt: 0, finishedAt: 0, exitCode: 0, reason: "" };
   const stored = storeStatusAtCreate(w, ctx, id, status);
@@ -82,7 +91,14 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
     say(ctx, "cri", `delete container record ${id}`, "metadata");
     return rollbackDir(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
   }
+  if (diesAt(w, ctx, "createContainer", "status-written")) return crashedWith(ctx, facts, "status-written");
   w.cri.containers[id] = { id, status, unknown: false, exitMonitor: false };
-  report(ctx, { kind: "container created", facts: { id, pod, sandboxId, name: req.name, attempt: req.attempt } });
+  report(ctx, { kind: "container created", facts });
   return ok;
+}
+
+/** containerd died after the record was written: the container exists from its next start on. */
+function crashedWith(ctx: Ctx, facts: ContainerFacts, at: string): CallResult {
+  report(ctx, { kind: "container created", facts });
+  return crashedAt(at);
 }

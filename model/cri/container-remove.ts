@@ -7,6 +7,7 @@ import { deleteTask, lookupTask } from "../shim.ts";
 import { say, type Ctx } from "../log.ts";
 import { stopContainerInternal } from "./container-stop.ts";
 import { failed, ok, type CallResult } from "./call.ts";
+import { crashedAt, diesAt } from "./crash.ts";
 
 export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
   const cntr = w.cri.containers[id];
@@ -31,6 +32,7 @@ export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
   delete w.metadata.containers[id];
   removeContainerRecord(w, ctx);
   say(ctx, "cri", `delete container record ${id}`, "metadata");
+  if (diesAt(w, ctx, "removeContainer", "record-deleted")) return crashedAt("record-deleted");
   removeContainerRootDir(w, ctx, id);
   delete w.cri.containers[id];
   releaseByKey(w.cri.containerNames, id);

@@ -2,10 +2,11 @@
 import type { World } from "../world.ts";
 import { now } from "../world.ts";
 import { stateOf, errorStartExitCode, errorStartReason } from "../status.ts";
-import { createTask, deleteTask, startTask } from "../shim.ts";
+import { createTask, deleteTaskOrFail, startTask } from "../shim.ts";
 import { containerdLog, say, type Ctx } from "../log.ts";
 import { updateSync } from "./status-store.ts";
 import { failed, notFound, ok, type CallResult } from "./call.ts";
+import { crashedAt, diesAt } from "./crash.ts";
 
 export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   const cntr = w.cri.containers[id];
@@ -19,7 +20,9 @@ export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   // fail too and then only logs (seen on the real daemon: a start in a stopped sandbox
   // leaves the container EXITED 128).
   const fail = (error: string): CallResult => {
-    deleteTask(w, ctx, id);
+    // "It's possible that task is deleted by event monitor": a failed delete is only logged.
+    const deleted = deleteTaskOrFail(w, ctx, id);
+    if (!deleted.ok) containerdLog(ctx, "error", `Failed to delete containerd task ${JSON.stringify(id)}`, deleted.error);
     const marked = updateSync(w, ctx, id, "start", (s) => ({ ...s, finishedAt: now(w), exitCode: errorStartExitCode, reason: errorStartReason }));
     if (!marked.ok) containerdLog(ctx, "error", `failed to set start failure state for container ${JSON.stringify(id)}`, marked.error);
     return failed(error);
@@ -39,12 +42,16 @@ export function startContainer(w: World, ctx: Ctx, id: string): CallResult {
   // CREATED): the shim cannot open the removed FIFOs (seen on the real daemon after disk.free:
   // traces/start-retried-after-free.json). The task's bundle comes and goes: no space kept.
   if (cntr.ioClosed) return failWithIO(`failed to create containerd task: failed to create shim task: failed to start io pipe copy: unable to copy pipes: containerd-shim: opening file ${JSON.stringify(`${id}-stdout`)} failed: no such file or directory: unknown`);
-  // NewTask, Wait, task.Start, then the StartedAt write.
+  // NewTask, Wait, task.Start, then the StartedAt write; containerd can die between any two.
   const task = createTask(w, ctx, id);
   if (!task.ok) return failWithIO(task.error);
-  startTask(w, ctx, id, "container");
+  if (diesAt(w, ctx, "startContainer", "task-created")) return crashedAt("task-created");
+  const run = startTask(w, ctx, id, "container");
+  if (!run.ok) return failWithIO(`failed to start containerd task ${JSON.stringify(id)}: ${run.error}`);
+  if (diesAt(w, ctx, "startContainer", "task-started")) return crashedAt("task-started");
   const started = updateSync(w, ctx, id, "start", (s) => ({ ...s, startedAt: now(w) }));
   if (!started.ok) return failWithIO(`failed to update container ${JSON.stringify(id)} state: ${started.error}`);
+  if (diesAt(w, ctx, "startContainer", "status-written")) return crashedAt("status-written");
   // events.go:startContainerExitMonitor, only after the status is stored.
   cntr.exitMonitor = true;
   say(ctx, "cri", `exit monitor waits on ${id}`);

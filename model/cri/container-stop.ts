@@ -2,10 +2,11 @@
 // SIGKILL at once. The kubelet's grace period only delays the same outcome for PID 1 sleeps.
 import type { World } from "../world.ts";
 import { stateOf } from "../status.ts";
-import { lookupTask, sigkillExitCode } from "../shim.ts";
+import { lookupTask, processExits, sigkillExitCode } from "../shim.ts";
 import { report, say, type Ctx } from "../log.ts";
-import { cleanupUnknownContainer, deliverExit, taskExited } from "./exit-handler.ts";
+import { cleanupUnknownContainer, deliverExit } from "./exit-handler.ts";
 import { failed, notFound, ok, type CallResult } from "./call.ts";
+import { crashedAt, diesAt } from "./crash.ts";
 
 export function stopContainer(w: World, ctx: Ctx, id: string): CallResult {
   // 1.7 and main: "The StopContainer RPC is idempotent" (container_stop.go:StopContainer); 1.6.20: NotFound.
@@ -34,8 +35,11 @@ export function stopContainerInternal(w: World, ctx: Ctx, id: string): CallResul
   // UNKNOWN with a task: an exit monitor is started for the duration of this call.
   if (state === "CONTAINER_UNKNOWN") cntr.exitMonitor = true;
   say(ctx, "cri", `kill ${id} with SIGKILL`, "shim");
-  if (task.kind === "running") taskExited(w, ctx, id, sigkillExitCode);
-  else deliverExit(w, ctx, id);
+  // The kill: a running process exits (exit-handler.ts: taskExited, split here so that
+  // containerd can die between the kill and the exit handler); the monitor gets the exit.
+  if (task.kind === "running") processExits(w, ctx, id, sigkillExitCode);
+  if (diesAt(w, ctx, "stopContainer", "killed")) return crashedAt("killed");
+  deliverExit(w, ctx, id);
   // waitContainerStop: returns once the exit handler has stored the exit (container.Stopped()),
   // else blocks until the caller's deadline (a kill of a process already finished is
   // errdefs.ErrNotFound, ignored).

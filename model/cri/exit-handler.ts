@@ -2,7 +2,7 @@
 // handleContainerExit, and the back-off queue that retries a failed handling
 // (internal/cri/server/events.go, internal/cri/server/events/events.go).
 import type { World } from "../world.ts";
-import { deleteTask, processExits } from "../shim.ts";
+import { deleteTask, deleteTaskOrFail, processExits } from "../shim.ts";
 import { unknownExitCode } from "../status.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { rewriteMemoryOnlyStatus, statusIsStored, updateSync } from "./status-store.ts";
@@ -70,7 +70,11 @@ export function deliverExit(w: World, ctx: Ctx, id: string): void {
 export function handleContainerExit(w: World, ctx: Ctx, id: string, exit: TaskExit): WriteResult {
   if (!w.cri.containers[id]) return { ok: true };
   const deleteFirst = ctx.config.containerd.deleteStoppedTask === "before-status-stored";
-  if (deleteFirst) deleteTask(w, ctx, id);
+  // events.go:handleContainerExit: a failed task.Delete returns before the status is updated.
+  if (deleteFirst) {
+    const deleted = deleteTaskOrFail(w, ctx, id);
+    if (!deleted.ok) return { ok: false, error: `failed to stop container: ${deleted.error}` };
+  }
   const stored = updateSync(
     w,
     ctx,
@@ -79,7 +83,8 @@ export function handleContainerExit(w: World, ctx: Ctx, id: string, exit: TaskEx
     (s) => (s.finishedAt === 0 ? { ...s, finishedAt: exit.exitedAt, exitCode: exit.exitCode } : s),
     true,
   );
-  if (!deleteFirst && stored.ok) deleteTask(w, ctx, id);
+  // Kept until its exit is stored; a delete that fails then leaves a stopped task, retried by nothing.
+  if (!deleteFirst && stored.ok) deleteTaskOrFail(w, ctx, id);
   return stored;
 }
 

@@ -8,6 +8,21 @@ import { say, type Ctx } from "../log.ts";
 import { pending, type CallResult } from "./call.ts";
 import { releaseByKey } from "../registrar.ts";
 
+/**
+ * Does the storage a create call of this pod needs hang? A hang scoped to a number of calls
+ * takes this one.
+ */
+export function hangsFor(w: World, ctx: Ctx, pod: string): boolean {
+  const hang = w.faults.hangs.find((h) => h.pod === null || h.pod === pod);
+  if (!hang) return false;
+  if (hang.calls !== null) {
+    hang.calls -= 1;
+    if (hang.calls === 0) w.faults.hangs.splice(w.faults.hangs.indexOf(hang), 1);
+    say(ctx, "disk", `the storage holds this call`);
+  }
+  return true;
+}
+
 export function beginInFlight(w: World, ctx: Ctx, call: Omit<InFlightCall, "since" | "stuck" | "canceled">): CallResult {
   w.cri.inFlight.push({ ...call, since: w.clock.seconds, stuck: false, canceled: false });
   say(ctx, "cri", `${call.kind} ${call.id} holds ${call.name} and waits on the storage`, "disk");

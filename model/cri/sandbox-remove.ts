@@ -6,6 +6,7 @@ import { say, type Ctx } from "../log.ts";
 import { stopPodSandboxInternal } from "./sandbox-stop.ts";
 import { removeContainer } from "./container-remove.ts";
 import { failed, ok, type CallResult } from "./call.ts";
+import { crashedAt, diesAt } from "./crash.ts";
 
 export function removePodSandbox(w: World, ctx: Ctx, id: string): CallResult {
   const sandbox = w.cri.sandboxes[id];
@@ -21,10 +22,11 @@ export function removePodSandbox(w: World, ctx: Ctx, id: string): CallResult {
     const removed = removeContainer(w, ctx, cid);
     if (!removed.ok) return failed(`failed to remove container ${JSON.stringify(cid)}: ${removed.error}`);
   }
-  // The pause container with its snapshot, then RemoveAll(sandboxRootDir).
+  // ensureRemoveAll(sandboxRootDir), then the pause container with its snapshot.
+  removeSandboxRootDir(w, ctx, id);
+  if (diesAt(w, ctx, "removePodSandbox", "root-dir-removed")) return crashedAt("root-dir-removed");
   delete w.metadata.sandboxes[id];
   removeContainerRecord(w, ctx);
-  removeSandboxRootDir(w, ctx);
   say(ctx, "cri", `delete sandbox record ${id}`, "metadata");
   delete w.cri.sandboxes[id];
   releaseByKey(w.cri.sandboxNames, id);

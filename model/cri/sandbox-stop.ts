@@ -5,6 +5,7 @@ import { deleteTask } from "../shim.ts";
 import type { Ctx } from "../log.ts";
 import { stopContainerInternal } from "./container-stop.ts";
 import { failed, notFound, ok, type CallResult } from "./call.ts";
+import { crashedAt, diesAt } from "./crash.ts";
 
 export function stopPodSandbox(w: World, ctx: Ctx, id: string): CallResult {
   if (!w.cri.sandboxes[id]) return notFound("sandbox", id);
@@ -19,6 +20,7 @@ export function stopPodSandboxInternal(w: World, ctx: Ctx, id: string): CallResu
     const stopped = stopContainerInternal(w, ctx, cid);
     if (!stopped.ok) return failed(`failed to stop container ${JSON.stringify(cid)}: ${stopped.error}`);
   }
+  if (diesAt(w, ctx, "stopPodSandbox", "containers-stopped")) return crashedAt("containers-stopped");
   // Kill and delete the pause task; handleSandboxExit is memory only and cannot fail.
   deleteTask(w, ctx, id);
   sandbox.state = "NOTREADY";

@@ -52,14 +52,6 @@ export function callReturned(w: World, ctx: Ctx, { call, result }: ReturnedCall)
   else if (wait.container !== null && !cri.startContainer(w, ctx, call.id).ok) say(ctx, "kubelet", `RunContainerError for ${wait.container}`);
 }
 
-/** containerd stopped: every call in flight breaks with Unavailable and its pod worker is free. */
-export function runtimeGone(w: World, ctx: Ctx): void {
-  for (const [pod, wait] of Object.entries(w.kubelet.waiting)) {
-    delete w.kubelet.waiting[pod];
-    say(ctx, "kubelet", `${wait.call}: Unavailable (containerd went away); pod ${pod} syncs again`);
-  }
-}
-
 /** A variant that moves past a timed-out attempt asks for the next one instead of the same name. */
 export function pastTimedOut(w: World, ctx: Ctx, pod: string, container: string | null, attempt: number): number {
   const timedOut = w.kubelet.timedOut[containerKey(pod, container)];

@@ -12,7 +12,8 @@ export interface KubeletVariant<Name extends string = KubeletVariantName> {
   restartCount(newestVisible: number | null, logs: readonly number[]): number;
   /**
    * After a CreateContainer passed its deadline: retry the same attempt (upstream: the retry
-   * recomputes from what it sees, which has not changed) or the next one.
+   * recomputes from what it sees, which has not changed while the late call is invisible,
+   * kubernetes #94085) or the next one.
    */
   afterDeadline: "same-attempt" | "next-attempt";
 }
