@@ -51,21 +51,6 @@ const stopWaitsOutItsDeadline = {
 } satisfies Record<string, KnownDifference[]>;
 
 /**
- * Slow calls (conformance/slow-calls.ts; recordings in recorded/<variant>/slow-calls/, held by
- * recorded-slow-calls.test.ts). A create call still in flight at its event is reported by the
- * model at once as failed with DeadlineExceeded (model/cri/call.ts: pending), even when it
- * returns before its caller's deadline; on the daemon the call then simply returns. In
- * issue-4604-slow-create-lowered, event 7 (attempt 1's retry at 130 s, deadline 250 s) is held
- * at the storage holding the released name (release-name-on-cancel) or joined to the first call
- * (join-in-flight-create), and returns ok at storage.resume (140 s). The model's kubelet gets
- * that result already (kubelet/pod-worker.ts: callReturned, before the deadline); the fix is
- * the observation recording it at the call's event.
- */
-const slowCallReturnsInTime = {
-  "issue-4604-slow-create-lowered": [{ field: "calls[7].ok", model: false, real: true }],
-} satisfies Record<string, KnownDifference[]>;
-
-/**
  * keep-task-until-stored and keep-task-release-name on the shared layout: the StopContainer of a
  * RUNNING container whose exit could not be stored on a full disk (its task kept stopped, the
  * exit waiting for back-off) waited out its deadline on the daemon, where the model, after
@@ -91,9 +76,6 @@ const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDiffe
   "long-term/shared": longTermShared,
   "keep-task-until-stored/shared": stopHeldForBackoffShared,
   "keep-task-release-name/shared": stopHeldForBackoffShared,
-  "join-in-flight-create": slowCallReturnsInTime,
-  "release-name-on-cancel": slowCallReturnsInTime,
-  "keep-task-release-name": slowCallReturnsInTime,
 };
 
 export function knownDifferences(variant: string, trace: string): readonly KnownDifference[] {

@@ -41,6 +41,8 @@ export type Report =
   | { kind: "situation"; situation: Situation }
   /** Every CRI call made, by a trace's cri.* event or by the kubelet, as the event that makes it. */
   | { kind: "cri call"; call: CriCall; result: CallResult }
+  /** A call that had not returned at its event (CallResult.pending) returns now, at logical second `at`. */
+  | { kind: "call returned"; call: string; result: CallResult; at: number }
   /** A status write was attempted (checkpoint file or metadata record): the costs count them. */
   | { kind: "status write" }
   /** The call being made blocked until its caller's deadline (waitContainerStop): it is delayed, not refused. */

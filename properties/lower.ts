@@ -6,6 +6,7 @@ import type { Event, EventType } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import type { Trace } from "../model/trace.ts";
 import { run } from "./run.ts";
+import { Callers, got, type Got } from "./callers.ts";
 
 /** The events only a kubelet acts on: the API server's pods, and the kubelet's own loops. */
 export const kubeletEventTypes: ReadonlySet<EventType> = new Set<EventType>(["pod.add", "pod.delete", "kubelet.sync", "kubelet.gc"]);
@@ -14,8 +15,8 @@ export const kubeletEventTypes: ReadonlySet<EventType> = new Set<EventType>(["po
 export interface Origin {
   /** Index of the event in the original trace: the event itself, or the one during which the kubelet made this call. */
   event: number;
-  /** Set for a call the kubelet made: the result it got, which the lowered call gets too. */
-  kubeletCall?: { ok: boolean; error: string | null };
+  /** Set for a call the kubelet made: the result it finally got (callers.ts), which the lowered call gets too. */
+  kubeletCall?: Got;
 }
 
 export interface Lowered {
@@ -34,10 +35,10 @@ export interface Lowered {
 export function lowerTrace(trace: Trace, config: Config, source: string): Lowered {
   const events: Event[] = [];
   const origins: Origin[] = [];
+  const callers = new Callers();
   run(trace.events, config, {
     log: false,
     after: ({ index, event, step }) => {
-      const calls = step.reports.flatMap((r) => (r.kind === "cri call" ? [r] : []));
       if (!kubeletEventTypes.has(event.type)) {
         events.push(event);
         origins.push({ event: index });
@@ -45,10 +46,13 @@ export function lowerTrace(trace: Trace, config: Config, source: string): Lowere
       // A trace's cri.* event makes one call, its own (no CRI handler calls the kubelet); any
       // other call in its reports would be the kubelet's, and the equivalence test would see it.
       const own = event.type.startsWith("cri.") ? 1 : 0;
-      for (const { call, result } of calls.slice(own)) {
+      callers.note(step.reports, ({ call, result }, nth) => {
+        if (nth < own) return null;
+        const kubeletCall = got(result);
         events.push(call);
-        origins.push({ event: index, kubeletCall: { ok: result.ok, error: result.ok ? null : result.error } });
-      }
+        origins.push({ event: index, kubeletCall });
+        return kubeletCall;
+      });
     },
   });
   const replaced = trace.events.filter((e) => kubeletEventTypes.has(e.type)).length;

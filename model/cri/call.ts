@@ -4,8 +4,8 @@ export type CallResult =
   | {
       ok: false;
       error: string;
-      /** The call did not return: it is still running inside containerd, as this in-flight call. */
-      pending?: string;
+      /** The call did not return: it is still running inside containerd, as this in-flight call, and its caller waits for it until this deadline. */
+      pending?: { call: string; deadline: number };
       /** The name was reserved for another id. */
       conflict?: { name: string; holder: string };
       /** containerd died at this point of the call (crash.ts): the connection closed. */
@@ -18,9 +18,12 @@ export function failed(error: string, more: { conflict?: { name: string; holder:
   return { ok: false, error, ...more };
 }
 
-/** What the caller sees of a call that outlives its deadline: the call itself goes on. */
-export function pending(call: string): CallResult {
-  return { ok: false, error: "rpc error: code = DeadlineExceeded desc = context deadline exceeded", pending: call };
+/**
+ * What the caller sees at its event of a call that does not return: DeadlineExceeded, unless
+ * the call returns before `deadline` (the observer then records that result, properties/callers.ts).
+ */
+export function pending(call: string, deadline: number): CallResult {
+  return { ok: false, error: "rpc error: code = DeadlineExceeded desc = context deadline exceeded", pending: { call, deadline } };
 }
 
 /** containerStore.Get / sandboxStore.Get miss, as the CRI handlers wrap it. */

@@ -35,7 +35,7 @@ export function createContainer(w: World, ctx: Ctx, req: CreateContainerRequest)
   const reserved = reserve(w.cri.containerNames, name, id);
   if (!reserved.ok) {
     const holder = w.cri.containerNames[name];
-    const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "createContainer", sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt });
+    const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "createContainer", sandboxId, pod: sandbox.pod, containerName: req.name, attempt: req.attempt, deadline: req.deadline });
     if (joined) return joined;
     if (w.cri.inFlight.some((c) => c.id === holder)) report(ctx, { kind: "situation", situation: "create refused by a call in flight" });
     containerdLog(ctx, "warn", "possible concurrent CreateContainer request", reserved.error);

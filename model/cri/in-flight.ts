@@ -26,10 +26,10 @@ export function hangsFor(w: World, ctx: Ctx, pod: string): boolean {
 export function beginInFlight(w: World, ctx: Ctx, call: Omit<InFlightCall, "since" | "stuck" | "canceled">): CallResult {
   w.cri.inFlight.push({ ...call, since: w.clock.seconds, stuck: false, canceled: false });
   say(ctx, "cri", `${call.kind} ${call.id} holds ${call.name} and waits on the storage`, "disk");
-  return pending(call.id);
+  return pending(call.id, call.deadline);
 }
 
-type Request = Pick<InFlightCall, "kind" | "sandboxId" | "pod" | "containerName" | "attempt">;
+type Request = Pick<InFlightCall, "kind" | "sandboxId" | "pod" | "containerName" | "attempt" | "deadline">;
 
 /**
  * A retry that finds its name held by an in-flight call for the very same request: the
@@ -40,7 +40,8 @@ export function joinInFlight(w: World, ctx: Ctx, holder: string, request: Reques
   const call = w.cri.inFlight.find((c) => c.id === holder);
   if (!call || !sameRequest(call, request)) return null;
   say(ctx, "cri", `same request as the call in flight ${call.id}: joined it`);
-  return pending(call.id);
+  // The joining caller waits under its own deadline.
+  return pending(call.id, request.deadline);
 }
 
 /** A sandbox is the same request for the same pod and attempt; a container, for the same sandbox, name and attempt. */

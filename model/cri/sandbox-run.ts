@@ -28,7 +28,7 @@ export function runPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxRequest): Ca
   const reserved = reserve(w.cri.sandboxNames, name, id);
   if (!reserved.ok) {
     const holder = w.cri.sandboxNames[name];
-    const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "runPodSandbox", sandboxId: id, pod, containerName: "", attempt });
+    const joined = holder === undefined ? null : joinInFlight(w, ctx, holder, { kind: "runPodSandbox", sandboxId: id, pod, containerName: "", attempt, deadline });
     if (joined) return joined;
     return failed(`failed to reserve sandbox name ${JSON.stringify(name)}: ${reserved.error}`, holder === undefined ? {} : { conflict: { name, holder } });
   }

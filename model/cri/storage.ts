@@ -4,7 +4,7 @@
 // one pod's dead hostPath) or only the next few (a slow snapshot); each waiting call can also
 // return on its own.
 import type { InFlightCall, World } from "../world.ts";
-import { say, type Ctx } from "../log.ts";
+import { report, say, type Ctx } from "../log.ts";
 import { releaseByName } from "../registrar.ts";
 import { failed, type CallResult } from "./call.ts";
 import { finishCreateContainer } from "./container-create.ts";
@@ -65,6 +65,8 @@ export function resumeStorage(w: World, ctx: Ctx, scope: ResumeScope, waiting: O
     const result = returnLate(w, ctx, call, waiting);
     delete ctx.serving;
     say(ctx, "cri", `${call.kind} ${call.id} returns late: ${result.ok ? "ok" : result.error}`);
+    // The handler's result reaches every caller whose deadline has not passed (grpc-go call.go:ClientConn.Invoke under the context's deadline).
+    report(ctx, { kind: "call returned", call: call.id, result, at: w.clock.seconds });
     returned.push({ call, result });
   }
   return returned;

@@ -73,7 +73,7 @@ export function syncPod(w: World, ctx: Ctx, plan: SyncPlan): void {
     const deadline = callDeadline(w, "runPodSandbox");
     const created = cri.runPodSandbox(w, ctx, { id, pod: podName, attempt, deadline });
     noteCreate(w, podName, null, created);
-    if (!created.ok && created.pending) waitOn(w, ctx, podName, null, attempt, created.pending, deadline);
+    if (!created.ok && created.pending) waitOn(w, ctx, podName, null, attempt, created.pending.call, deadline);
     if (!created.ok) return;
     sandboxId = id;
   }
@@ -103,7 +103,7 @@ function startContainer(w: World, ctx: Ctx, status: PodStatus, pod: string, name
   const created = cri.createContainer(w, ctx, { id, sandboxId, name, attempt, deadline });
   noteCreate(w, pod, name, created);
   if (!created.ok && created.pending) {
-    waitOn(w, ctx, pod, name, attempt, created.pending, deadline);
+    waitOn(w, ctx, pod, name, attempt, created.pending.call, deadline);
     return "blocked";
   }
   if (!created.ok) say(ctx, "kubelet", `CreateContainerError for ${name}, retried at the next sync`);
