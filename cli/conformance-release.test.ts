@@ -1,17 +1,11 @@
 // restart-sim conformance's choice of daemon through the program's own entry: a variant on
 // containerd 1.7 must have its port under conformance/patches/1.7/, else bad input, refused
 // with one line before anything runs (no root needed to reach it).
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runProgram } from "./program.ts";
+import { captureOutput } from "./captured-output.ts";
 
-let stdout: string[] = [];
-let stderr: string[] = [];
-beforeEach(() => {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void stdout.push(args.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void stderr.push(args.join(" ")));
-});
+const { stdout, stderr } = captureOutput();
 
 async function conformance(...args: string[]): Promise<number> {
   try {

@@ -1,24 +1,12 @@
 // --disk through the program's own entry: it picks the layout a trace runs on, wins over the
 // trace's own "disk", and an unknown layout is refused with exit 2 and one line.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runProgram } from "./program.ts";
+import { captureOutput } from "./captured-output.ts";
 import type { Observation } from "../model/observation.ts";
 
 const traces = new URL("../traces/", import.meta.url).pathname;
-let stdout: string[] = [];
-let stderr: string[] = [];
-
-beforeEach(() => {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void stdout.push(args.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void stderr.push(args.join(" ")));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const { stdout, stderr, clear } = captureOutput();
 
 async function replay(...args: string[]): Promise<{ code: number; observation: Observation | null }> {
   const code = await runProgram(["node", "restart-sim", "replay", ...args, "--json"]);
@@ -29,7 +17,7 @@ describe("replay --disk", () => {
   it("runs a split trace on the shared layout: the exit on a full disk is stored at once", async () => {
     const split = await replay(`${traces}exit-on-full-disk.json`);
     expect(split.observation?.containers[0]?.state).toBe("CONTAINER_RUNNING");
-    stdout = [];
+    clear();
     const shared = await replay(`${traces}exit-on-full-disk.json`, "--disk", "shared");
     expect(shared.observation?.containers[0]).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 2 });
   });
@@ -37,7 +25,7 @@ describe("replay --disk", () => {
   it("takes the trace's own layout, and the flag wins over it", async () => {
     const own = await replay(`${traces}shared-recovery-frees-as-it-goes.json`);
     expect(own.observation?.containers.map((c) => c.visible)).toEqual([true, true]);
-    stdout = [];
+    clear();
     const split = await replay(`${traces}shared-recovery-frees-as-it-goes.json`, "--disk", "split");
     expect(split.observation?.containers.map((c) => c.visible)).toEqual([false, false]);
   });

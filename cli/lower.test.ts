@@ -3,8 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { runProgram } from "./program.ts";
+import { captureOutput } from "./captured-output.ts";
 import { parseTrace } from "../model/trace.ts";
 import { configOrThrow } from "../model/config.ts";
 import { lowerTrace } from "../properties/lower.ts";
@@ -16,14 +17,7 @@ afterAll(() => {
   vi.restoreAllMocks();
 });
 
-let stdout: string[] = [];
-let stderr: string[] = [];
-beforeEach(() => {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void stdout.push(args.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void stderr.push(args.join(" ")));
-});
+const { stdout, stderr, clear } = captureOutput();
 
 async function lower(...args: string[]): Promise<number> {
   try {
@@ -42,7 +36,7 @@ describe("restart-sim lower", () => {
     const printed = stdout.join("\n");
     expect(JSON.parse(printed)).toEqual(expected);
     expect(stderr).toEqual([`${issue7247} under baseline/pre-99748: 9 events -> 11, 5 of them the kubelet's CRI calls`]);
-    stdout = [];
+    clear();
     expect(await lower(issue7247, "--config", "baseline/pre-99748", "--json")).toBe(0);
     expect(stdout.join("\n")).toBe(printed);
   });

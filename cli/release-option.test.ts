@@ -1,29 +1,17 @@
 // --containerd through the program's own entry: it picks the release a trace runs on, wins
 // over the trace's own "containerd", and an unknown release is refused with exit 2 and one line.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runProgram } from "./program.ts";
+import { captureOutput } from "./captured-output.ts";
 import type { Observation } from "../model/observation.ts";
 
 const traces = new URL("../traces/", import.meta.url).pathname;
-let stdout: string[] = [];
-let stderr: string[] = [];
-
-beforeEach(() => {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void stdout.push(args.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void stderr.push(args.join(" ")));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const { stdout, stderr } = captureOutput();
 
 async function replay(...args: string[]): Promise<{ code: number; observation: Observation | null }> {
   const code = await runProgram(["node", "restart-sim", "replay", ...args, "--json"]);
   const observation = stdout.length > 0 ? (JSON.parse(stdout.join("\n")) as Observation) : null;
-  stdout = [];
+  stdout.length = 0;
   return { code, observation };
 }
 
