@@ -132,21 +132,14 @@ function heldDuringTick(before: World, after: World, id: string, stillHeld: bool
   return Math.min(tick, retry ? retry.due - before.clock.seconds : 1);
 }
 
-/** A containerd variant's costs over many runs: sums and maxima, and how many runs ended holding something. */
-export interface Costs {
+/**
+ * A containerd variant's costs over many runs: a run's costs summed (events, writes, calls) or
+ * at their most over the runs (the rest), and in how many runs something was still held once the
+ * node healed.
+ */
+export interface Costs extends RunCosts {
   runs: number;
-  events: number;
-  statusWrites: number;
-  maxShims: number;
-  maxMounts: number;
-  maxBlocks: number;
-  /** The most held at the end of one run, and in how many runs something was still held. */
-  finalShims: number;
-  finalMounts: number;
   runsHealedHolding: number;
-  longestHeldSeconds: number;
-  stopContainer: CallCosts;
-  removeContainer: CallCosts;
 }
 
 export function emptyCosts(): Costs {
