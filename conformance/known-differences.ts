@@ -73,6 +73,8 @@ const stopHeldForBackoffShared = {
 // compare 1.7 with.
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
   baseline: stopWaitsOutItsDeadline,
+  // containerd 1.7.24 as 1.6.20: its exit back-off runs on real time the same way.
+  "baseline@1.7": stopWaitsOutItsDeadline,
   "long-term/shared": longTermShared,
   "keep-task-until-stored/shared": stopHeldForBackoffShared,
   "keep-task-release-name/shared": stopHeldForBackoffShared,
