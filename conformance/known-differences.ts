@@ -75,6 +75,9 @@ const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDiffe
   baseline: stopWaitsOutItsDeadline,
   // containerd 1.7.24 as 1.6.20: its exit back-off runs on real time the same way.
   "baseline@1.7": stopWaitsOutItsDeadline,
+  // The same on the split layout: the one block A's task delete frees is on the root filesystem,
+  // where the bolt file, B's work dir and (long-term) every status live.
+  "long-term": longTermShared,
   "long-term/shared": longTermShared,
   "keep-task-until-stored/shared": stopHeldForBackoffShared,
   "keep-task-release-name/shared": stopHeldForBackoffShared,
