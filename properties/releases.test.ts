@@ -1,19 +1,15 @@
 // The containerd releases' three differences, each on a trace: what 1.6.20 and 1.7.24 did on
 // the real daemons (conformance/recorded/baseline/ and .../containerd-1.7/), and what the
 // 1.7 model does to a fix that keeps a stopped task.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseTrace, type Trace } from "./trace.ts";
-import { configOrThrow, onDisk, onRelease } from "./config.ts";
-import { containerd16, containerd17, defaultRelease, releaseOf, type ContainerdRelease } from "./releases.ts";
-import type { Event } from "./events.ts";
-import { replay } from "../properties/replay.ts";
+import type { Trace } from "../model/trace.ts";
+import { configOrThrow, onDisk, onRelease } from "../model/config.ts";
+import { containerd16, containerd17, defaultRelease, releaseOf, type ContainerdRelease } from "../model/releases.ts";
+import type { Event } from "../model/events.ts";
+import { replay } from "./replay.ts";
+import { loadTrace } from "./trace-files.ts";
 
-function load(name: string): Trace {
-  const parsed = parseTrace(readFileSync(new URL(`../traces/${name}.json`, import.meta.url), "utf8"));
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.trace;
-}
+const load = (name: string): Trace => loadTrace(new URL(`../traces/${name}.json`, import.meta.url).pathname);
 
 function observe(trace: Trace, release: ContainerdRelease, events: readonly Event[] = trace.events) {
   const config = onRelease(onDisk(configOrThrow(trace.config ?? "baseline/99748"), trace.disk ?? "split"), release);
