@@ -36,20 +36,23 @@ export interface RunCosts {
 
 const noCalls = (): CallCosts => ({ calls: 0, refused: 0, delayed: 0 });
 
+/** A run that has cost nothing yet. */
+const noRunCosts = (): RunCosts => ({
+  events: 0,
+  statusWrites: 0,
+  maxShims: 0,
+  maxMounts: 0,
+  maxBlocks: 0,
+  finalShims: 0,
+  finalMounts: 0,
+  longestHeldSeconds: 0,
+  stopContainer: noCalls(),
+  removeContainer: noCalls(),
+});
+
 /** The observer: `note` after every event with what the handlers reported, `end` once. */
 export class CostTracker {
-  private readonly costs: RunCosts = {
-    events: 0,
-    statusWrites: 0,
-    maxShims: 0,
-    maxMounts: 0,
-    maxBlocks: 0,
-    finalShims: 0,
-    finalMounts: 0,
-    longestHeldSeconds: 0,
-    stopContainer: noCalls(),
-    removeContainer: noCalls(),
-  };
+  private readonly costs: RunCosts = noRunCosts();
   /** Each held task's time so far, in model seconds. */
   private heldFor = new Map<string, number>();
   private last: World | null = null;
@@ -143,20 +146,7 @@ export interface Costs extends RunCosts {
 }
 
 export function emptyCosts(): Costs {
-  return {
-    runs: 0,
-    events: 0,
-    statusWrites: 0,
-    maxShims: 0,
-    maxMounts: 0,
-    maxBlocks: 0,
-    finalShims: 0,
-    finalMounts: 0,
-    runsHealedHolding: 0,
-    longestHeldSeconds: 0,
-    stopContainer: noCalls(),
-    removeContainer: noCalls(),
-  };
+  return { ...noRunCosts(), runs: 0, runsHealedHolding: 0 };
 }
 
 const addCalls = (a: CallCosts, b: CallCosts): CallCosts => ({ calls: a.calls + b.calls, refused: a.refused + b.refused, delayed: a.delayed + b.delayed });
