@@ -89,6 +89,18 @@ const crashCall = z.enum(crashCalls as [CrashCall, ...CrashCall[]]);
 /** The optional crash point of a call's event: one of that call's points. */
 const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optional();
 
+/** The CRI calls that name one sandbox or container by id and nothing else. */
+type ByIdCall = "stopPodSandbox" | "removePodSandbox" | "startContainer" | "stopContainer" | "removeContainer";
+
+/** The entry of a by-id CRI call: `cri.<call>` with the id and an optional crash point, run through the CRI API. */
+function byIdCall<T extends `cri.${ByIdCall}`, C extends ByIdCall>(type: T, call: C, daemon: string) {
+  return entry({
+    schema: z.strictObject({ type: z.literal(type), id: label, crashAt: crashAt(call) }),
+    handle: (world, ctx, e) => criCall(world, call, e.crashAt, (w) => cri[call](w, ctx, e.id)),
+    daemon: { runs: daemon },
+  });
+}
+
 const noKubelet: OnDaemon = { cannot: "no real kubelet runs on the conformance host; lower the trace to CRI calls first" };
 
 export const eventCatalogue = {
@@ -133,16 +145,8 @@ export const eventCatalogue = {
       criCall(world, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
     daemon: { runs: "RunPodSandbox through the CRI socket" },
   }),
-  "cri.stopPodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.stopPodSandbox"), id: label, crashAt: crashAt("stopPodSandbox") }),
-    handle: (world, ctx, e) => criCall(world, "stopPodSandbox", e.crashAt, (w) => cri.stopPodSandbox(w, ctx, e.id)),
-    daemon: { runs: "StopPodSandbox through the CRI socket" },
-  }),
-  "cri.removePodSandbox": entry({
-    schema: z.strictObject({ type: z.literal("cri.removePodSandbox"), id: label, crashAt: crashAt("removePodSandbox") }),
-    handle: (world, ctx, e) => criCall(world, "removePodSandbox", e.crashAt, (w) => cri.removePodSandbox(w, ctx, e.id)),
-    daemon: { runs: "RemovePodSandbox through the CRI socket" },
-  }),
+  "cri.stopPodSandbox": byIdCall("cri.stopPodSandbox", "stopPodSandbox", "StopPodSandbox through the CRI socket"),
+  "cri.removePodSandbox": byIdCall("cri.removePodSandbox", "removePodSandbox", "RemovePodSandbox through the CRI socket"),
   "cri.createContainer": entry({
     schema: z.strictObject({
       type: z.literal("cri.createContainer"),
@@ -159,21 +163,9 @@ export const eventCatalogue = {
       ),
     daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
   }),
-  "cri.startContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.startContainer"), id: label, crashAt: crashAt("startContainer") }),
-    handle: (world, ctx, e) => criCall(world, "startContainer", e.crashAt, (w) => cri.startContainer(w, ctx, e.id)),
-    daemon: { runs: "StartContainer through the CRI socket" },
-  }),
-  "cri.stopContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.stopContainer"), id: label, crashAt: crashAt("stopContainer") }),
-    handle: (world, ctx, e) => criCall(world, "stopContainer", e.crashAt, (w) => cri.stopContainer(w, ctx, e.id)),
-    daemon: { runs: "StopContainer through the CRI socket, timeout 0" },
-  }),
-  "cri.removeContainer": entry({
-    schema: z.strictObject({ type: z.literal("cri.removeContainer"), id: label, crashAt: crashAt("removeContainer") }),
-    handle: (world, ctx, e) => criCall(world, "removeContainer", e.crashAt, (w) => cri.removeContainer(w, ctx, e.id)),
-    daemon: { runs: "RemoveContainer through the CRI socket" },
-  }),
+  "cri.startContainer": byIdCall("cri.startContainer", "startContainer", "StartContainer through the CRI socket"),
+  "cri.stopContainer": byIdCall("cri.stopContainer", "stopContainer", "StopContainer through the CRI socket, timeout 0"),
+  "cri.removeContainer": byIdCall("cri.removeContainer", "removeContainer", "RemoveContainer through the CRI socket"),
   "process.exit": entry({
     schema: z.strictObject({ type: z.literal("process.exit"), id: label, code: z.number().int().min(0).max(255) }),
     handle: (world, ctx, e) =>
