@@ -2,11 +2,11 @@
 // to one pod or one call, late calls on a canceled context, and a shim that fails. Each test
 // states what containerd 1.6.20 leaves behind, as the model's crash.ts and handlers cite it.
 import { describe, expect, it } from "vitest";
-import { configOrThrow } from "../config.ts";
-import type { Event } from "../events.ts";
-import { parseTrace } from "../trace.ts";
-import { replay } from "../../properties/replay.ts";
-import { crashCalls, crashPoints, pointsOf } from "./crash.ts";
+import { configOrThrow } from "../model/config.ts";
+import type { Event } from "../model/events.ts";
+import { parseTrace } from "../model/trace.ts";
+import { replay } from "./replay.ts";
+import { crashCalls, crashPoints, pointsOf } from "../model/cri/crash.ts";
 
 const baseline = configOrThrow("baseline/99748");
 const run = (events: Event[], config = baseline) => replay(events, config, { log: false });

@@ -1,10 +1,10 @@
 // The disk in blocks: what a write takes and what a delete, a rename or a remove gives back,
 // on both layouts, at both block sizes; recover()'s parallel loads.
 import { describe, expect, it } from "vitest";
-import { configOrThrow, onDisk, type Config } from "./config.ts";
-import type { Event } from "./events.ts";
-import type { DiskLayout } from "./disk.ts";
-import { replay } from "../properties/replay.ts";
+import { configOrThrow, onDisk, type Config } from "../model/config.ts";
+import type { Event } from "../model/events.ts";
+import type { DiskLayout } from "../model/disk.ts";
+import { replay } from "./replay.ts";
 
 const on = (disk: DiskLayout, config = "baseline/99748"): Config => onDisk(configOrThrow(config), disk);
 
