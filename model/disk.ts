@@ -42,6 +42,12 @@ const blocksFor = (bytes: number, blockBytes: number) => Math.max(1, Math.ceil(b
 
 /** A JSON status checkpoint is a few hundred bytes (store/container/status.go:encode, versionedStatus). */
 const statusBytes = 512;
+/**
+ * preallocated-status: the status file's two slots, each big enough for an encoded status (a
+ * longer Message is cut to fit): 2 KiB in all, one block of a 4 KiB filesystem, two of the
+ * harness's 1 KiB ones.
+ */
+const statusSlotBytes = 1024;
 /** bbolt's page size: the OS page size (bbolt db.go:Open, os.Getpagesize). */
 const boltPageBytes = 4096;
 
@@ -51,6 +57,9 @@ const things = {
   containerDir: { fs: "cri", blocks: () => 1 },
   // pkg/cri/store/container/status.go:StoreStatus and UpdateSync: continuity.AtomicWriteFile(<root dir>/status).
   status: { fs: "cri", blocks: (b: number) => blocksFor(statusBytes, b) },
+  // preallocated-status.patch, store/container/status.go:PreallocateStatus from container_create.go,
+  // right after MkdirAll(containerRootDir): both slots written (zeros) and fsynced once.
+  preallocatedStatus: { fs: "cri", blocks: (b: number) => blocksFor(2 * statusSlotBytes, b) },
   // pkg/cri/server/sandbox_run.go:RunPodSandbox MkdirAll(sandboxRootDir), then sandbox_run_linux.go:
   // setupSandboxFiles: hostname, hosts, resolv.conf and the shm dir: five blocks.
   sandboxDir: { fs: "cri", blocks: () => 5 },
@@ -120,7 +129,19 @@ function mkdirAll(w: World, ctx: Ctx, thing: Thing, path: string): WriteResult {
   return { ok: false, error: `mkdir ${path}: ${enospc}` };
 }
 
-export const makeContainerRootDir = (w: World, ctx: Ctx, id: string) => mkdirAll(w, ctx, "containerDir", containerRootDir(id));
+/**
+ * container_create.go: MkdirAll(containerRootDir); with a preallocated status file
+ * (preallocated-status.patch) the file is made with it, and the deferred RemoveAll takes the
+ * dir again when the file does not fit.
+ */
+export function makeContainerRootDir(w: World, ctx: Ctx, id: string): WriteResult {
+  const dir = mkdirAll(w, ctx, "containerDir", containerRootDir(id));
+  if (!dir.ok || ctx.config.containerd.statusStore !== "preallocated-file") return dir;
+  if (allocate(ctx, w.disk, "preallocatedStatus")) return dir;
+  release(ctx, w.disk, "containerDir");
+  say(ctx, "cri", `preallocate ${statusPath(id)}: ENOSPC`, "disk");
+  return { ok: false, error: `failed to preallocate status file ${JSON.stringify(statusPath(id))}: write ${statusPath(id)}: ${enospc}` };
+}
 export function makeSandboxRootDir(w: World, ctx: Ctx, id: string): WriteResult {
   const made = mkdirAll(w, ctx, "sandboxDir", sandboxRootDir(id));
   if (made.ok) w.disk.sandboxDirs.push(id);
@@ -198,12 +219,25 @@ export function writeCheckpoint(w: World, ctx: Ctx, id: string, status: Status, 
 }
 
 /**
+ * store/container/status.go:statusStorage.UpdateSync with preallocated-status.patch: the
+ * status goes into the older slot of the file preallocated at create (WriteAt, fsync), which
+ * needs no block; a torn write leaves the other slot, the previous status, valid.
+ */
+export function writeStatusSlot(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
+  w.disk.checkpoints[id] = { ...status };
+  sayRoutine(ctx, "cri", `write status of ${id} into its preallocated slot: ok`, "disk");
+  return { ok: true };
+}
+
+/**
  * The container's root dir goes with its checkpoint (container_remove.go: RemoveAll of the
  * root dir after store/container/status.go:Delete; restart.go:cleanupOrphanedIDDirs): no space
  * needed, their blocks are freed.
  */
 export function removeContainerRootDir(w: World, ctx: Ctx, id: string): void {
-  if (w.disk.checkpoints[id] !== undefined) release(ctx, w.disk, "status");
+  // A preallocated status file exists with its dir, whether a slot was written or not.
+  if (ctx.config.containerd.statusStore === "preallocated-file") release(ctx, w.disk, "preallocatedStatus");
+  else if (w.disk.checkpoints[id] !== undefined) release(ctx, w.disk, "status");
   delete w.disk.checkpoints[id];
   release(ctx, w.disk, "containerDir");
 }

@@ -99,6 +99,25 @@ const exitCodeLostAtSecondRestart = (how: string) =>
     `an exit recovered from a stopped task is kept only in memory when ${how}, and the task is already deleted; the next restart re-derives the stale RUNNING status as 255 Unknown: reported 0, then 255`,
   );
 
+/**
+ * preallocated-status: the status file is made with the container's root dir, before the record,
+ * and every later write goes in place into a slot of it, so a full disk fails no status write
+ * after CreateContainer: not at recovery, not at a start, not at an exit.
+ */
+const preallocatedWhy = "every status write after CreateContainer goes in place into the file preallocated with the container's root dir (before the record, so a create containerd died inside has it too), which needs no block";
+const noStatusWriteNeedsSpace = {
+  "no-duplicate-running": holds(`${preallocatedWhy}: recovery never skips a container, so the kubelet never starts a second copy`),
+  "recovery-succeeds": holds(`${preallocatedWhy}: no container is hidden, so none is created again under a name bolt still holds (#7247's cause is gone)`),
+  "names-unique": holds(`${preallocatedWhy}: no hidden container frees its name in the CRI plugin`),
+  "no-invisible-container": holds(`${preallocatedWhy}: the status rewrite at recovery cannot fail with ENOSPC`),
+  "no-state-regression": holds(
+    `${preallocatedWhy}: writes stay transactional (memory changes only after the slot is written), and the StartedAt and exit writes never fail for space, so after a start containerd died inside after task.Start recovery stores RUNNING and the exit handler stores the exit (traces/issue-11504-start-crash-created.json holds)`,
+  ),
+  "exit-code-preserved": holds(
+    `${preallocatedWhy}: every exit is stored when it is handled, after its task delete as upstream; a StartContainer never fails at its StartedAt write, so no start-failure status takes a freed block (traces/shared-start-failure-fits.json holds); and recovery keeps an exit already stored over a stopped task (restart.go:loadContainer as handleContainerExit: a failed start whose rollback delete failed keeps its StartError 128, traces/start-error-code-rewritten.json holds)`,
+  ),
+} satisfies Partial<Row>;
+
 // --- the slow-call family ---------------------------------------------------------------
 
 const retryRefused = violated(12, "#4604: a create that outlives the kubelet's 2 min deadline keeps its name; the retry with the same attempt is refused with \"name is reserved\"");
@@ -191,6 +210,18 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     "exit-code-preserved": startErrorRewritten,
     converges: holds(
       `${neverSkips}, memory-only statuses are written again once the disk has room, a call that never returns no longer holds its name, and a late create is rolled back, so it never looks newer than its retry`,
+    ),
+  },
+  "preallocated-status": {
+    ...noStatusWriteNeedsSpace,
+    ...namesHeldBySlowCalls,
+    converges: slowCallsConverge,
+  },
+  "preallocated-status-release-name": {
+    ...noStatusWriteNeedsSpace,
+    "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it"),
+    converges: holds(
+      "no status write after CreateContainer needs a block, so recovery keeps every container and every exit is stored when it happens; a call that never returns no longer holds its name, and a late create is rolled back, so it never looks newer than its retry",
     ),
   },
 };

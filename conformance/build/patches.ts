@@ -19,6 +19,7 @@ const dirOf: Readonly<Record<Release, string>> = { "1.6": dir, "1.7": `${dir}1.7
 
 const composed: Readonly<Record<string, readonly string[]>> = {
   "keep-task-release-name": ["keep-task-until-stored", "release-name-on-cancel"],
+  "preallocated-status-release-name": ["preallocated-status", "release-name-on-cancel"],
 };
 
 /**

@@ -22,8 +22,15 @@ export interface Recovered {
  * @param checkpoint LoadStatus result; null when the file is missing or undecodable.
  * @param now time.Now() for the fields the load sets.
  * @param sandboxKnown the container's sandbox is in the sandbox store (needed to build IO for CREATED).
+ * @param exitFromStoppedTask the variant's recoverExitFromStoppedTask.
  */
-export function loadContainerStatus(checkpoint: Status | null, task: RecoveryTask, now: number, sandboxKnown: boolean): Recovered {
+export function loadContainerStatus(
+  checkpoint: Status | null,
+  task: RecoveryTask,
+  now: number,
+  sandboxKnown: boolean,
+  exitFromStoppedTask: "always" | "if-not-finished" = "always",
+): Recovered {
   // LoadStatus failure -> unknownContainerStatus(), with Unknown set.
   const status: Status = checkpoint ? { ...checkpoint } : unknownContainerStatus();
   let unknown = checkpoint === null;
@@ -61,6 +68,9 @@ export function loadContainerStatus(checkpoint: Status | null, task: RecoveryTas
     case "stopped":
       // restart.go: "Task is stopped. Update status and delete the task."
       deleteTask = true;
+      // preallocated-status.patch (restart.go:loadContainer): an exit already stored stays, as
+      // handleContainerExit keeps one; only a failed start whose delete failed leaves such a task.
+      if (exitFromStoppedTask === "if-not-finished" && status.finishedAt !== 0) break;
       status.finishedAt = task.exitedAt;
       status.exitCode = task.exitCode;
       break;

@@ -102,7 +102,7 @@ function beginLoad(w: World, ctx: Ctx, record: ContainerRecord): (later: Later) 
   const { id } = record;
   const task = lookupTask(w, id);
   const sandboxKnown = w.cri.sandboxes[record.sandboxId] !== undefined;
-  const recovered = loadContainerStatus(storedStatus(w, ctx, id), task, now(w), sandboxKnown);
+  const recovered = loadContainerStatus(storedStatus(w, ctx, id), task, now(w), sandboxKnown, ctx.config.containerd.recoverExitFromStoppedTask);
   if (recovered.loadError !== null) containerdLog(ctx, "error", `Failed to load container status for ${JSON.stringify(id)}`, recovered.loadError);
   // A created task is killed and deleted at once; a stopped one, which holds the exit code,
   // only after the recovered status is stored if the variant says so.

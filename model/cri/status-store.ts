@@ -3,7 +3,7 @@
 // of the model goes through here.
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
-import { boltRecordUpdate, statusPath, writeCheckpoint, type Later, type WriteResult } from "../disk.ts";
+import { boltRecordUpdate, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
 /** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
@@ -28,6 +28,10 @@ function writeStatus(w: World, ctx: Ctx, id: string, status: Status, later?: Lat
   if (ctx.config.containerd.statusStore === "checkpoint-file") {
     report(ctx, { kind: "status write" });
     return writeCheckpoint(w, ctx, id, status, later);
+  }
+  if (ctx.config.containerd.statusStore === "preallocated-file") {
+    report(ctx, { kind: "status write" });
+    return writeStatusSlot(w, ctx, id, status);
   }
   const record = w.metadata.containers[id];
   if (!record) return { ok: true };

@@ -10,9 +10,12 @@ export interface ContainerdVariant<Name extends string = ContainerdVariantName> 
   /**
    * Where a container's CRI status is persisted: the `status` checkpoint file, rewritten by
    * recover() for every container (upstream), or the container's metadata record in bolt,
-   * which recovery writes only when the status it rebuilt differs (#11504 long-term).
+   * which recovery writes only when the status it rebuilt differs (#11504 long-term), or a
+   * `status` file preallocated with the container's root dir and from then on written in place
+   * into the older of its two slots (sequence number and checksum), so that no status write
+   * after CreateContainer needs a new block (ours, store/container/status.go).
    */
-  statusStore: "checkpoint-file" | "metadata-record";
+  statusStore: "checkpoint-file" | "metadata-record" | "preallocated-file";
   /**
    * The status rewrite of a container while recover() loads it failed
    * (restart.go:loadContainer -> containerstore.NewContainer -> WithStatus -> StoreStatus).
@@ -32,6 +35,13 @@ export interface ContainerdVariant<Name extends string = ContainerdVariantName> 
    * only once the status that records the exit is stored.
    */
   deleteStoppedTask: "before-status-stored" | "after-status-stored";
+  /**
+   * recover() finds a container's task stopped (restart.go:loadContainer, case
+   * containerd.Stopped): "always" overwrites the stored FinishedAt and exit code with the
+   * task's (upstream); "if-not-finished" keeps an exit already stored, as
+   * events.go:handleContainerExit does ("if status.FinishedAt == 0").
+   */
+  recoverExitFromStoppedTask: "always" | "if-not-finished";
   /** When time passes, statuses held only in memory are written again until one succeeds. */
   rewriteMemoryOnlyStatus: boolean;
   /**
@@ -55,6 +65,7 @@ const upstream = {
   onRecoveryStatusWriteError: "skip",
   onRuntimeStatusWriteError: "fail",
   deleteStoppedTask: "before-status-stored",
+  recoverExitFromStoppedTask: "always",
   rewriteMemoryOnlyStatus: false,
   onNameHeldBySameCall: "fail",
   onCallerGone: "keep-name",
@@ -122,6 +133,22 @@ export const keepTaskReleaseName = {
   onCallerGone: "release-name",
 } as const satisfies ContainerdVariant<string>;
 
+export const preallocatedStatus = {
+  ...upstream,
+  name: "preallocated-status",
+  summary:
+    "ours: the status file is preallocated with the container's root dir and then written in place into the older of two slots (sequence number, checksum), so no status write after CreateContainer needs a new block; recovery keeps an exit already stored over a stopped task's",
+  statusStore: "preallocated-file",
+  recoverExitFromStoppedTask: "if-not-finished",
+} as const satisfies ContainerdVariant<string>;
+
+export const preallocatedStatusReleaseName = {
+  ...preallocatedStatus,
+  name: "preallocated-status-release-name",
+  summary: "ours, both fixes together: preallocated-status for full disks and release-name-on-cancel for slow calls",
+  onCallerGone: "release-name",
+} as const satisfies ContainerdVariant<string>;
+
 // `as const` keeps each name a literal, so the names are a union the compiler checks (the verdict
 // table has one row per name); `satisfies` checks every variant without widening it.
 export const containerdVariants = [
@@ -133,6 +160,8 @@ export const containerdVariants = [
   joinInFlightCreate,
   releaseNameOnCancel,
   keepTaskReleaseName,
+  preallocatedStatus,
+  preallocatedStatusReleaseName,
 ] as const satisfies readonly ContainerdVariant<string>[];
 
 export type ContainerdVariantName = (typeof containerdVariants)[number]["name"];
