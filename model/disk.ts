@@ -5,6 +5,7 @@
 // are counted only once a trace made it nearly full (disk.fill): before that, writes fit.
 import type { Disk, World } from "./world.ts";
 import type { Status } from "./status.ts";
+import type { ContainerdVariant } from "./variants/containerd.ts";
 import { say, sayRoutine, type Ctx } from "./log.ts";
 
 export const criRoot = "/var/lib/containerd/io.containerd.grpc.v1.cri";
@@ -154,6 +155,16 @@ export const taskWorkDirBlocks = (disk: DiskConfig) => blocksOf("taskWorkDir", d
 
 function blocksOf(thing: Thing, disk: DiskConfig): number {
   return things[thing].blocks(disk.blockBytes);
+}
+
+/**
+ * Blocks a container's status takes in the CRI plugin's dir while it exists: the checkpoint
+ * file (one block at a time; its rewrite takes a second one until the rename), the preallocated
+ * file, or none when it lives in the metadata record.
+ */
+export function statusFileBlocks(store: ContainerdVariant["statusStore"], blockBytes: number): number {
+  if (store === "metadata-record") return 0;
+  return things[store === "preallocated-file" ? "preallocatedStatus" : "status"].blocks(blockBytes);
 }
 
 /** runtime/v2/bundle.go:Bundle.Delete (task.Delete): the work dir's block is freed. */

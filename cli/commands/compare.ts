@@ -25,6 +25,7 @@ import { buildResults, differences, resultsJson, withShared, type Results } from
 import { variantFindings } from "../report/findings.ts";
 import { patchSize } from "../report/patch-size.ts";
 import { prepareReportDir, writeReport } from "../report/write-report.ts";
+import { formatRecommendation } from "../report/recommendation.ts";
 import { formatCosts, formatDifferences, formatFindings, formatLayoutDifferences, formatMatrix, formatReleaseDifferences } from "../report/terminal.ts";
 import { ReviewProgress } from "../report/progress-bar.ts";
 
@@ -112,6 +113,7 @@ export function registerCompare(program: Command): void {
           console.log(`\n${formatLayoutDifferences(results)}\n`);
         }
         if (results.containerd) console.log(`\n${formatReleaseDifferences(results)}\n`);
+        console.log(`\n${formatRecommendation(results)}\n`);
         console.log(formatDifferences(results));
         console.log(`\nReport: ${written.html} (open it in a browser), ${written.markdown}, ${written.json}; ${written.traces} counterexample traces in ${opts.out}/traces/`);
       }

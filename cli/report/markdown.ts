@@ -6,6 +6,7 @@ import { properties } from "../../properties/invariants.ts";
 import { describeEvent } from "../timeline.ts";
 import type { VariantFindings } from "./findings.ts";
 import { costCells, costColumns, costsLegend } from "./costs.ts";
+import { recommendationSection } from "./recommendation.ts";
 import {
   cellLabel,
   configLabel,
@@ -152,6 +153,7 @@ export function renderMarkdown(results: Results, findings: VariantFindings[], co
       ? "Every cell matches the expected table (properties/verdicts.ts)."
       : [`**${differing.length} cell(s) differ from the expected table** (properties/verdicts.ts):`, "", ...differing.map((d) => `- ${configLabel(d.config)} ${d.cell.property}: ${escapeMarkdown(describeDifference(d))}`)].join("\n"),
     "",
+    ...recommendationSection(results),
     "## What each containerd variant costs",
     "",
     ...costsTable(results),
