@@ -217,6 +217,19 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     ...namesHeldBySlowCalls,
     converges: slowCallsConverge,
   },
+  "exit-in-record": {
+    ...keepsEveryContainer,
+    ...namesHeldBySlowCalls,
+    "no-state-regression": violated(
+      10,
+      "the copy of an exit (here a failed start's: its StartedAt write got ENOSPC, the killed task's exit recovered at the next restart) goes into the metadata record with a bolt commit, which needs a block that a nearly full disk refuses: the task delete before it frees the work dir's block, but disk.room counts writes, not frees, as when another writer takes the freed block first; the exit is kept in memory only and the next restart reads the stale CREATED checkpoint with no task: reported CREATED after EXITED",
+    ),
+    "exit-code-preserved": violated(
+      12,
+      "an exit recovered from a stopped task on a nearly full disk: its checkpoint write fails and so does its copy's bolt commit (a block the task delete freed is not left for it), so it is kept in memory only, and the next restart re-derives the stale RUNNING status as 255 Unknown: reported 0, then 255, as long-term's record update",
+    ),
+    converges: slowCallsConverge,
+  },
   "preallocated-status-release-name": {
     ...noStatusWriteNeedsSpace,
     "no-stuck-name": holds("the name of a create whose caller gave up is released at once, so the retry gets it"),
@@ -262,6 +275,12 @@ export const sharedLayoutDifferences: { [V in ContainerdVariantName]?: Partial<R
   "join-in-flight-create": { "exit-code-preserved": startFailureFits },
   "release-name-on-cancel": { "exit-code-preserved": startFailureFits },
   "keep-task-release-name": { "exit-code-preserved": startFailureFits },
+  "exit-in-record": {
+    "no-state-regression": holds(
+      "on one filesystem the task delete before an exit's copy frees the task work dir's block, and the copy's bolt commit takes it, so a recovered exit is never left in memory only (traces/issue-11504-start-crash-created.json holds)",
+    ),
+    "exit-code-preserved": startFailureFits,
+  },
 };
 
 // --- containerd releases -----------------------------------------------------------------
@@ -310,12 +329,14 @@ export const releaseDifferences: { [R in ContainerdReleaseName]?: ReleaseDiffere
       "join-in-flight-create": { "exit-code-preserved": exitLostBeforeRecovery },
       "release-name-on-cancel": { "exit-code-preserved": exitLostBeforeRecovery },
       "keep-task-release-name": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": exitLostBeforeRecovery },
+      "exit-in-record": { "exit-code-preserved": exitLostBeforeRecovery },
     },
     shared: {
       "short-term": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": startFailureFits },
       "long-term": { "no-state-regression": createdAfterCrashedStartOn17, "exit-code-preserved": startFailureFits },
       "keep-task-until-stored": { "no-state-regression": createdAfterCrashedStartOn17 },
       "keep-task-release-name": { "no-state-regression": createdAfterCrashedStartOn17 },
+      "exit-in-record": { "no-state-regression": createdAfterCrashedStartOn17 },
     },
   },
 };

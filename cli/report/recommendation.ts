@@ -1,5 +1,5 @@
-// The fix the review recommends, why, and how it compares with upstream, #11504's two fixes and
-// our earlier proposal: the properties each violates on each layout (any kubelet variant), from
+// The fix the review recommends, why, and how it compares with upstream, #11504's two fixes, our
+// earlier proposal and the other design of issue 17 that was modelled (exit-in-record): the properties each violates on each layout (any kubelet variant), from
 // the review's own matrices, beside what each costs (costs.ts) and the blocks its status takes
 // per container (model/disk.ts). The table is measured on every run; only the choice and its
 // reason are written here, and the review says so when its own matrix disagrees with them.
@@ -11,8 +11,8 @@ import type { Matrix, Results } from "./results.ts";
 export const recommendation = {
   variant: "preallocated-status-release-name",
   why:
-    "it removes #7247's cause instead of tolerating it: the status file takes its blocks once, with the container's root dir before the record, and every later status is written in place into the older of its two slots (sequence number, checksum), so no status write after CreateContainer can fail for space. Recovery never skips a container, every exit is stored when it is handled with the task deleted first as upstream does, and a start never fails at its StartedAt write; recovery keeps an exit already stored over a stopped task's, and a slow create's name is released when its caller gives up (release-name-on-cancel). It holds every property on both layouts and on containerd 1.7, keeps no stopped task, mount or shim for an exited container (keep-task-release-name keeps them until the exit is stored), and writes no more statuses than baseline. What it costs instead: the status file is 2 KiB (one block on 4 KiB-block filesystems, as the checkpoint; two on 1 KiB blocks), its format changes (a downgraded containerd loads such containers UNKNOWN), and a Message longer than a slot holds is cut in the file",
-  comparedWith: ["baseline", "short-term", "long-term", "keep-task-release-name"],
+    "it removes #7247's cause instead of tolerating it: the status file takes its blocks once, with the container's root dir before the record, and every later status is written in place into the older of its two slots (sequence number, checksum), so no status write after CreateContainer can fail for space. Recovery never skips a container, every exit is stored when it is handled with the task deleted first as upstream does, and a start never fails at its StartedAt write; recovery keeps an exit already stored over a stopped task's, and a slow create's name is released when its caller gives up (release-name-on-cancel). It holds every property on both layouts and on containerd 1.7, keeps no stopped task, mount or shim for an exited container (keep-task-release-name keeps them until the exit is stored), and needs no bolt commit for an exit (exit-in-record's copy of an exit in the metadata record does, and a nearly full disk refuses it, as long-term's record update), and writes no more statuses than baseline. What it costs instead: the status file is 2 KiB (one block on 4 KiB-block filesystems, as the checkpoint; two on 1 KiB blocks), its format changes (a downgraded containerd loads such containers UNKNOWN), and a Message longer than a slot holds is cut in the file",
+  comparedWith: ["baseline", "short-term", "long-term", "keep-task-release-name", "exit-in-record"],
 } as const satisfies { variant: ContainerdVariantName; why: string; comparedWith: readonly ContainerdVariantName[] };
 
 export const recommendationColumns = [

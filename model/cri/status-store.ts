@@ -6,10 +6,34 @@ import type { Status } from "../status.ts";
 import { boltRecordUpdate, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
-/** LoadStatus (store/container/status.go), or the status of the metadata record; null if absent. */
+/**
+ * LoadStatus (store/container/status.go), or the status of the metadata record; null if absent.
+ * With an exit copy, an exit the record holds and the checkpoint lacks wins (restart.go:loadContainer).
+ */
 export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
-  if (ctx.config.containerd.statusStore === "metadata-record") return w.metadata.containers[id]?.status ?? null;
-  return w.disk.checkpoints[id] ?? null;
+  const record = w.metadata.containers[id]?.status;
+  if (ctx.config.containerd.statusStore === "metadata-record") return record ?? null;
+  const checkpoint = w.disk.checkpoints[id] ?? null;
+  if (ctx.config.containerd.exitCopy === "metadata-record" && record && record.finishedAt !== 0 && (checkpoint?.finishedAt ?? 0) === 0) return record;
+  return checkpoint;
+}
+
+/**
+ * exitCopy "metadata-record": an exit whose checkpoint write failed goes into the container's
+ * record instead (a bolt update of its extension; one block, which the task delete just before
+ * it freed on containerd's root filesystem, where bolt lives on either layout).
+ */
+function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
+  const record = w.metadata.containers[id];
+  if (ctx.config.containerd.exitCopy !== "metadata-record" || !record || status.finishedAt === 0) return { ok: false, error: "no exit copy" };
+  // As long-term's record: written only when it changes.
+  if (record.status && sameStatus(record.status, status)) return { ok: true };
+  report(ctx, { kind: "status write" });
+  const written = boltRecordUpdate(w, ctx);
+  if (!written.ok) return written;
+  record.status = { ...status };
+  sayRoutine(ctx, "cri", `store the exit of ${id} in its metadata record: ok`, "metadata");
+  return { ok: true };
 }
 
 /** Memory and store agree on this container's status. */
@@ -88,6 +112,11 @@ export function updateSync(
   if (!cntr) return { ok: true };
   const next = update({ ...cntr.status });
   const written = writeStatus(w, ctx, id, next);
+  if (!written.ok && site === "exit" && copyExitToRecord(w, ctx, id, next).ok) {
+    cntr.status = next;
+    if (clearUnknown) cntr.unknown = false;
+    return { ok: true };
+  }
   if (!written.ok) {
     report(ctx, { kind: "situation", situation: site === "start" ? "status write failed at start" : "status write failed at exit" });
     const error = statusWriteError(ctx, id, written.error);
@@ -111,6 +140,7 @@ export function storeStatusAtRecovery(w: World, ctx: Ctx, id: string, status: St
   if (ctx.config.containerd.statusStore === "metadata-record" && previous && sameStatus(previous, status)) return "stored";
   const written = writeStatus(w, ctx, id, status, later);
   if (written.ok) return "stored";
+  if (copyExitToRecord(w, ctx, id, status).ok) return "stored";
   const error = statusWriteError(ctx, id, written.error);
   if (ctx.config.containerd.onRecoveryStatusWriteError === "skip") return { skip: error };
   ignored(ctx, id, error);

@@ -42,6 +42,14 @@ export interface ContainerdVariant<Name extends string = ContainerdVariantName> 
    * events.go:handleContainerExit does ("if status.FinishedAt == 0").
    */
   recoverExitFromStoppedTask: "always" | "if-not-finished";
+  /**
+   * An exit whose status write failed (handleContainerExit's UpdateSync, or recovery's rewrite of
+   * an exit it read from a stopped task): "none" keeps it in memory only (upstream, short-term);
+   * "metadata-record" also writes it into the container's metadata record in bolt, after the
+   * task delete as upstream orders them, so the next recovery reads it from there (ours, the
+   * third design of issue 17).
+   */
+  exitCopy: "none" | "metadata-record";
   /** When time passes, statuses held only in memory are written again until one succeeds. */
   rewriteMemoryOnlyStatus: boolean;
   /**
@@ -66,6 +74,7 @@ const upstream = {
   onRuntimeStatusWriteError: "fail",
   deleteStoppedTask: "before-status-stored",
   recoverExitFromStoppedTask: "always",
+  exitCopy: "none",
   rewriteMemoryOnlyStatus: false,
   onNameHeldBySameCall: "fail",
   onCallerGone: "keep-name",
@@ -142,6 +151,16 @@ export const preallocatedStatus = {
   recoverExitFromStoppedTask: "if-not-finished",
 } as const satisfies ContainerdVariant<string>;
 
+export const exitInRecord = {
+  ...upstream,
+  name: "exit-in-record",
+  summary:
+    "ours, for comparison: recovery never skips (as short-term), an exit whose status write fails is kept in the container's metadata record after its task delete, and recovery reads it from there and keeps an exit already stored over a stopped task's",
+  onRecoveryStatusWriteError: "keep",
+  recoverExitFromStoppedTask: "if-not-finished",
+  exitCopy: "metadata-record",
+} as const satisfies ContainerdVariant<string>;
+
 export const preallocatedStatusReleaseName = {
   ...preallocatedStatus,
   name: "preallocated-status-release-name",
@@ -161,6 +180,7 @@ export const containerdVariants = [
   releaseNameOnCancel,
   keepTaskReleaseName,
   preallocatedStatus,
+  exitInRecord,
   preallocatedStatusReleaseName,
 ] as const satisfies readonly ContainerdVariant<string>[];
 
