@@ -97,6 +97,11 @@ export interface Judged {
 }
 
 /** Splits a comparison's disagreements into known, unexpected and stale. */
+/** No difference but the listed ones, and every listed one seen. */
+export function isClean(judged: Judged): boolean {
+  return judged.unexpected.length === 0 && judged.stale.length === 0;
+}
+
 export function judge(variant: string, trace: string, fields: readonly FieldResult[]): Judged {
   const listed = knownDifferences(variant, trace);
   const same = (f: FieldResult, k: KnownDifference) => f.field === k.field && JSON.stringify(f.model) === JSON.stringify(k.model) && JSON.stringify(f.real) === JSON.stringify(k.real);

@@ -431,7 +431,7 @@ class TraceRunner {
     const order = this.byId();
     this.loadOrders[String(index)] = order;
     if (e.order || e.parallel) {
-      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (1.6.20 loads one at a time in this order)`);
+      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (${this.release === "1.6" ? "1.6.20 loads one at a time in this order" : "1.7's errgroup starts a load per container in this order"})`);
     }
     const r = await this.env.startDaemon();
     if (r.ready) {
