@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import { diskLayout, diskOption, loadTrace, resolveConfig, traceFiles } from "../load-trace.ts";
 import { fail, exitCodes } from "../exit.ts";
 import type { FieldResult } from "../../conformance/compare.ts";
-import { runTraceDetailed, unsupportedEvents } from "../../conformance/run-trace.ts";
+import { needsTestHooks, runTraceDetailed, unsupportedEvents } from "../../conformance/run-trace.ts";
 import { missingPrerequisites } from "../../conformance/preflight.ts";
 import { installSignalHandlers, untilInterruptHandled } from "../../conformance/interrupt.ts";
 import { cleanStaleRuns } from "../../conformance/stale-runs.ts";
@@ -134,6 +134,12 @@ export function registerConformance(program: Command): void {
           const label = runLabel(release, variant, layout);
           console.error(`[${i + 1}/${runnable.length}] ${trace.name} on ${on}${layout === "split" ? "" : `, disk ${layout}`}...`);
           const config = onDisk(target.config, layout);
+          // Crash points and held calls need the TEST-ONLY hooks, which only the 1.6 --variant builds carry.
+          const hooks = needsTestHooks(trace);
+          if (hooks && !target.build) {
+            console.error(`skip ${trace.name} on ${label}: ${hooks}, which needs a build with the test hooks (--variant, containerd 1.6)`);
+            continue;
+          }
           const noRoom = trace.events.flatMap((e, index) => (e.type === "disk.room" ? [roomOnDisk(trace.events, index, config)] : [])).find((r) => "cannot" in r);
           if (noRoom && "cannot" in noRoom) {
             console.error(`skip ${trace.name} on ${label}: ${noRoom.cannot}`);
