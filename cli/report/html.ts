@@ -7,6 +7,7 @@ import { counterexampleName } from "../counterexample-trace.ts";
 import type { VariantFindings } from "./findings.ts";
 import type { DaemonRecord } from "./daemon.ts";
 import { costCells, costColumns, costsLegend } from "./costs.ts";
+import { recommendationHtml } from "./recommendation.ts";
 import {
   cellLabel,
   configLabel,
@@ -154,7 +155,8 @@ table#matrix { border-collapse: collapse; font-size: 14px; }
 #matrix td.violated { background: #fee2e2; }
 #matrix td.violated a { color: #991b1b; font-weight: 600; }
 #matrix td.differs { outline: 3px solid #7c3aed; outline-offset: -3px; }
-table#costs { border-collapse: collapse; font-size: 14px; }
+table#costs, table#recommendation { border-collapse: collapse; font-size: 14px; }
+#recommendation th, #recommendation td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; }
 #costs th, #costs td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: right; }
 #costs th[scope=row] { text-align: left; white-space: nowrap; font-family: ui-monospace, monospace; font-weight: normal; }
 #costs thead th { font-weight: normal; font-size: 12px; text-align: center; }
@@ -315,6 +317,7 @@ export function renderHtml(results: Results, inputs: HtmlInputs): string {
 <h2>Verdicts</h2>
 ${matrix(results, target)}
 ${differencesBox(results)}
+${recommendationHtml(results, escapeHtml)}
 <h2>What each containerd variant costs</h2>
 ${costsTable(results)}
 <h2>What goes wrong with each containerd variant, and what it costs</h2>

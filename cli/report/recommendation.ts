@@ -88,3 +88,12 @@ export function recommendationSection(results: Results): string[] {
     "",
   ];
 }
+
+/** For index.html: the paragraph and the table; `escape` is the page's HTML escaping. */
+export function recommendationHtml(results: Results, escape: (text: string) => string): string {
+  const head = recommendationColumns.map((c) => `<th>${escape(c)}</th>`).join("");
+  const rows = recommendationRows(results).map(([variant, ...cells]) => `<tr><th scope="row">${escape(variant!)}</th>${cells.map((cell) => `<td>${escape(cell)}</td>`).join("")}</tr>`);
+  return `<h2>Recommendation</h2>
+<p>${escape(recommendationText(results))}</p>
+<table id="recommendation"><thead><tr>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
+}
