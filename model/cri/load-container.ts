@@ -68,8 +68,9 @@ export function loadContainerStatus(
     case "stopped":
       // restart.go: "Task is stopped. Update status and delete the task."
       deleteTask = true;
-      // preallocated-status.patch (restart.go:loadContainer): an exit already stored stays, as
-      // handleContainerExit keeps one; only a failed start whose delete failed leaves such a task.
+      // preallocated-status.patch, exit-in-record.patch (restart.go:loadContainer): an exit already
+      // stored stays, as handleContainerExit keeps one; only a failed start whose delete failed
+      // leaves a stopped task under a stored exit.
       if (exitFromStoppedTask === "if-not-finished" && status.finishedAt !== 0) break;
       status.finishedAt = task.exitedAt;
       status.exitCode = task.exitCode;

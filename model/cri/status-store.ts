@@ -19,8 +19,9 @@ export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
 }
 
 /**
- * exitCopy "metadata-record": an exit whose checkpoint write failed goes into the container's
- * record instead (a bolt update of its extension; one block, which the task delete just before
+ * exitCopy "metadata-record" (exit-in-record.patch, store/container/exit_record.go:
+ * CopyExitToRecord, from events.go:handleContainerExit and restart.go's WithRecoveredStatus): an
+ * exit whose checkpoint write failed goes into the container's record instead (a bolt update of its extension; one block, which the task delete just before
  * it freed on containerd's root filesystem, where bolt lives on either layout).
  */
 function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
