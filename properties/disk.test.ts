@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { configOrThrow, onDisk, type Config } from "../model/config.ts";
 import type { Event } from "../model/events.ts";
-import type { DiskLayout } from "../model/disk.ts";
+import { statusFileBlocks, type DiskLayout } from "../model/disk.ts";
 import { replay } from "./replay.ts";
 
 const on = (disk: DiskLayout, config = "baseline/99748"): Config => onDisk(configOrThrow(config), disk);
@@ -137,5 +137,63 @@ describe("recover()'s parallel loads on the shared layout", () => {
 
   it("A and B together, A's temp file first: A takes its own freed block, B finds none (A's rename comes after B's write)", () => {
     expect(visible({ type: "containerd.start", parallel: 2 })).toEqual(["A"]);
+  });
+});
+
+describe("preallocated-status: the status file takes its blocks at create, and no status write after it needs one", () => {
+  const prealloc = (layout: DiskLayout) => on(layout, "preallocated-status/99748");
+
+  it("an exit on a full disk is stored in place on either layout, and so is every status at the next recovery", () => {
+    for (const layout of ["split", "shared"] as const) {
+      const r = replay([...exitOnFullDisk, { type: "containerd.stop" }, { type: "containerd.start" }], prealloc(layout));
+      expect(r.observation.containers[0], layout).toMatchObject({ visible: true, state: "CONTAINER_EXITED", exitCode: 2 });
+    }
+  });
+
+  it("with the CRI plugin's filesystem full on the split layout, a start's StartedAt write and the exit's still go in: EXITED 5", () => {
+    const events: Event[] = [
+      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+      { type: "disk.fill", fs: "cri" },
+      { type: "cri.startContainer", id: "A" },
+      { type: "process.exit", id: "A", code: 5 },
+    ];
+    expect(container(events, prealloc("split"), "A")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 5 });
+  });
+
+  it("the file is made with the root dir, before the record: a create that cannot preallocate fails, its dir freed again", () => {
+    const events: Event[] = [
+      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+      { type: "disk.room", writes: 1 },
+      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+    ];
+    const r = replay(events, prealloc("split"));
+    expect(r.observation.calls[1]).toMatchObject({ ok: false });
+    expect(r.observation.calls[1]?.error).toMatch(/^failed to create container root directory .*failed to preallocate status file/);
+    expect(r.world.metadata.containers).toEqual({});
+  });
+
+  it("2 KiB: two blocks of 1 KiB, freed with the root dir by RemoveContainer; one block of 4 KiB", () => {
+    const events: Event[] = [...running, { type: "cri.stopContainer", id: "A" }, { type: "disk.fill" }, { type: "cri.removeContainer", id: "A" }];
+    // Freed: A's root dir (1), status file (2) and snapshot (3), all on the one filesystem.
+    expect(replay(events, prealloc("shared")).world.disk.free.root).toBe(6);
+    expect(statusFileBlocks("preallocated-file", 1024)).toBe(2);
+    expect(statusFileBlocks("preallocated-file", 4096)).toBe(1);
+    expect(statusFileBlocks("checkpoint-file", 4096)).toBe(1);
+  });
+});
+
+describe("exit-in-record: an exit whose checkpoint write fails is copied into the metadata record", () => {
+  it("split, disk.fill: the task delete frees a root block, the bolt commit takes it, and the next recovery reads EXITED 2 from the record", () => {
+    const r = replay([...exitOnFullDisk, { type: "containerd.stop" }, { type: "containerd.start" }], on("split", "exit-in-record/99748"));
+    expect(r.observation.containers[0]).toMatchObject({ visible: true, state: "CONTAINER_EXITED", exitCode: 2 });
+    expect(r.world.metadata.containers.A?.status?.exitCode).toBe(2);
+  });
+
+  it("split, disk.room 0 (frees not counted): the copy's bolt commit fails too, and the exit stays in memory only", () => {
+    const events: Event[] = [...running, { type: "disk.room", writes: 0 }, { type: "process.exit", id: "A", code: 2 }];
+    const r = replay(events, on("split", "exit-in-record/99748"));
+    expect(r.world.metadata.containers.A?.status).toBeUndefined();
+    expect(r.observation.containers[0]?.state).toBe("CONTAINER_RUNNING");
   });
 });

@@ -76,6 +76,14 @@ describe("loadContainerStatus: recovered state = f(checkpoint, task)", () => {
     expect(stateOf(r.status, r.unknown)).toBe("CONTAINER_UNKNOWN");
   });
 
+  it("recoverExitFromStoppedTask if-not-finished: an EXITED checkpoint keeps its code and time over a stopped task's, the task is still deleted", () => {
+    const kept = loadContainerStatus(checkpoints.EXITED!, tasks.stopped!, NOW, true, "if-not-finished");
+    expect(kept.status).toMatchObject({ finishedAt: 30, exitCode: 3 });
+    expect(kept.deleteTask).toBe(true);
+    // Not finished yet: the task's exit, as upstream.
+    expect(loadContainerStatus(checkpoints.RUNNING!, tasks.stopped!, NOW, true, "if-not-finished").status).toMatchObject({ finishedAt: 40, exitCode: 7 });
+  });
+
   it("never changes the checkpoint it was given", () => {
     const before = structuredClone(checkpoints.RUNNING);
     loadContainerStatus(checkpoints.RUNNING!, tasks.notFound!, NOW, true);
