@@ -34,7 +34,7 @@ const violated = (maxLength: number, why: string): Cell => ({ verdict: "violated
 
 // --- failures inside a call (issue 14) ----------------------------------------------------
 
-/** Every variant: recovery reads a stopped task's exit status over what the checkpoint says. */
+/** Every variant but issue 17's (recoverExitFromStoppedTask "always"): recovery reads a stopped task's exit status over what the checkpoint says. */
 const startErrorRewritten = violated(
   10,
   "a start whose task start and rollback delete both fail in the shim stores EXITED 128 (StartError) while the shim keeps the killed init's stopped task; the next recovery overwrites the code from the task (restart.go: case containerd.Stopped): reported 128, then 137 (traces/start-error-code-rewritten.json). Without a failing shim: an exit that cannot be stored leaves the container RUNNING, and a code lost with its deleted task comes back as 255 Unknown, marked",
