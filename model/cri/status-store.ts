@@ -21,8 +21,10 @@ export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
 /**
  * exitCopy "metadata-record" (exit-in-record.patch, store/container/exit_record.go:
  * CopyExitToRecord, from events.go:handleContainerExit and restart.go's WithRecoveredStatus): an
- * exit whose checkpoint write failed goes into the container's record instead (a bolt update of its extension; one block, which the task delete just before
- * it freed on containerd's root filesystem, where bolt lives on either layout).
+ * exit whose checkpoint write failed goes into the container's record instead: a rewrite of the
+ * exit slot the record got in the commit that created it (container_create.go: WithExitSlot), so
+ * a record update (disk.ts), which the task delete just before it frees a block for on
+ * containerd's root filesystem, where bolt lives on either layout.
  */
 function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
   const record = w.metadata.containers[id];
