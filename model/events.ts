@@ -20,7 +20,7 @@ import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect } from "./kubelet/gc.ts";
 import { callReturned } from "./kubelet/pod-worker.ts";
 import { callDeadline, runtimeGone } from "./kubelet/remote-runtime.ts";
-import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
+import { diskLayouts, filesystemNames, filesystemOf, freelistChoices, type FsName } from "./disk.ts";
 import { releaseNames } from "./releases.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
@@ -195,11 +195,13 @@ export const eventCatalogue = {
   // `fs` (added): only the filesystem that holds containerd's root ("root") or the CRI
   // plugin's dir ("cri"); one and the same under the shared layout. Without it, every one.
   // Blocks freed later (a task delete, a rename, a remove) can be written again.
+  // `freelist` (added): what bbolt's freelist holds for a record update from now on (disk.ts: Freelist).
   "disk.fill": entry({
-    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional() }),
+    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional(), freelist: z.enum(freelistChoices).optional() }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
         w.disk.room = null;
+        w.disk.freelist = e.freelist ?? "grow";
         for (const fs of named(ctx, e.fs)) w.disk.free[fs] = 0;
         say(ctx, "disk", e.fs === undefined ? "full: every write fails with ENOSPC" : `${filesystemOf(ctx, e.fs)} filesystem full: its writes fail with ENOSPC`);
       }),
@@ -222,10 +224,11 @@ export const eventCatalogue = {
   // restated in blocks: the one filesystem has `writes` free blocks (a status write or a
   // directory takes one), and blocks freed later count.
   "disk.room": entry({
-    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
+    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0), freelist: z.enum(freelistChoices).optional() }),
     handle: (world, ctx, e) =>
       changes(world, (w) => {
         const shared = ctx.config.disk.layout === "shared";
+        w.disk.freelist = e.freelist ?? "grow";
         w.disk.room = shared ? null : e.writes;
         w.disk.free = { root: shared ? e.writes : null, cri: null };
         say(ctx, "disk", shared ? `nearly full: ${e.writes} free block(s)` : `nearly full: room for ${e.writes} more write(s)`);

@@ -154,6 +154,6 @@ export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boole
   if (options.symmetry) podDescriptions.sort();
   const everyPod = w.faults.hangs.find((h) => h.pod === null);
   const faults = [everyPod ? everyPod.calls : false, w.faults.crash, w.faults.shim];
-  const global = [w.disk.room, w.disk.free.root, w.disk.free.cri, w.cri.phase, w.cri.error !== null, faults];
+  const global = [w.disk.room, w.disk.free.root, w.disk.free.cri, w.disk.freelist, w.cri.phase, w.cri.error !== null, faults];
   return { key: JSON.stringify([global, podDescriptions]), stabilizer: options.symmetry ? tiesProduct(podDescriptions) : 1 };
 }
