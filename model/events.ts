@@ -92,12 +92,15 @@ const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optiona
 /** The CRI calls that name one sandbox or container by id and nothing else. */
 type ByIdCall = "stopPodSandbox" | "removePodSandbox" | "startContainer" | "stopContainer" | "removeContainer";
 
+/** How the harness makes a cri.* event's crashAt (conformance/crash-points.ts). */
+const crashOnDaemon = "; crashAt: a --variant build holds the call at the point's TEST-ONLY hook and containerd is SIGKILLed there";
+
 /** The entry of a by-id CRI call: `cri.<call>` with the id and an optional crash point, run through the CRI API. */
 function byIdCall<T extends `cri.${ByIdCall}`, C extends ByIdCall>(type: T, call: C, daemon: string) {
   return entry({
     schema: z.strictObject({ type: z.literal(type), id: label, crashAt: crashAt(call) }),
     handle: (world, ctx, e) => criCall(world, call, e.crashAt, (w) => cri[call](w, ctx, e.id)),
-    daemon: { runs: daemon },
+    daemon: { runs: daemon + crashOnDaemon },
   });
 }
 
@@ -143,7 +146,7 @@ export const eventCatalogue = {
     schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt, crashAt: crashAt("runPodSandbox") }),
     handle: (world, ctx, e) =>
       criCall(world, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
-    daemon: { runs: "RunPodSandbox through the CRI socket" },
+    daemon: { runs: "RunPodSandbox through the CRI socket" + crashOnDaemon },
   }),
   "cri.stopPodSandbox": byIdCall("cri.stopPodSandbox", "stopPodSandbox", "StopPodSandbox through the CRI socket"),
   "cri.removePodSandbox": byIdCall("cri.removePodSandbox", "removePodSandbox", "RemovePodSandbox through the CRI socket"),
@@ -161,7 +164,7 @@ export const eventCatalogue = {
       criCall(world, "createContainer", e.crashAt, (w) =>
         cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") }),
       ),
-    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
+    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" + crashOnDaemon },
   }),
   "cri.startContainer": byIdCall("cri.startContainer", "startContainer", "StartContainer through the CRI socket"),
   "cri.stopContainer": byIdCall("cri.stopContainer", "stopContainer", "StopContainer through the CRI socket, timeout 0"),
