@@ -100,4 +100,12 @@ describe("the review with the daemons", () => {
     expect(annotated.daemons?.[0]?.ranClean).toContain("create-on-full-disk");
     expect(annotated.configs[0]!.cells[0]!.daemon).toMatchObject({ ranClean: annotated.daemons?.[0]?.ranClean.length });
   });
+
+  it("says nothing of a variant with no recording on the review's release (long-term has no 1.7 port)", () => {
+    const longTerm: ConfigResults = { ...row(null), config: "long-term/99748", containerd: "long-term" };
+    const annotated = withDaemons({ seed: 1, runs: 1, knownTraces: [], configs: [longTerm], costs: [], containerd: "1.7" });
+    expect(annotated.configs[0]!.cells.every((c) => c.daemon === undefined)).toBe(true);
+    expect(annotated.daemons).toEqual([]);
+    expect(variantFindings(annotated)[0]?.daemon).toBeNull();
+  });
 });
