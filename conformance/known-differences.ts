@@ -34,7 +34,16 @@ export interface KnownDifference {
 // StartContainer that breaks exit-code-preserved never runs. Split layout (enospc-everywhere's
 // start-failure-forgotten as CRI calls, root left with 15 free blocks for the model's 8
 // writes): the create fails at the snapshot's mkdir, after RunPodSandbox's commits took more of
-// the root filesystem. A cause, not yet a model: how many pages a commit writes.
+// the root filesystem. Measured on the packaged daemon, containerd's whole root on a fresh
+// 1 KiB ext4 (statfs and meta.db's st_blocks after each event): RunPodSandbox took 20 blocks
+// (meta.db +8 KiB), the first CreateContainer 27 (meta.db +20 KiB: five 4 KiB pages; the model
+// counts 9), StartContainer 1; with 9 free blocks the second CreateContainer failed writing
+// meta.db after taking 8. Each commit writes its changed nodes into runs of bbolt's freelist when
+// one fits, else at the end of meta.db (tx.go:Commit -> node.spill -> tx.allocate;
+// freelist.go:allocate), so how many pages depends on meta.db's history, as for record updates
+// (the freelist choice, model/disk.ts); pages per commit kind would have to be measured in more
+// states than a fresh meta.db, and creates of 20-odd blocks change the disk.room draws (0..10)
+// and the nearly-full traces with them. A cause, not yet a model.
 const createOnNearlyFullShared = {
   containers: { field: "containers[p:c#3]", model: "listed", real: "absent" },
   call: { field: "calls[5].ok", model: true, real: false },
