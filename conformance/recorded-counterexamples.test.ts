@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseTrace, type Trace } from "../model/trace.ts";
-import { configOrThrow, onDisk } from "../model/config.ts";
+import { configOrThrow, onDisk, type Config } from "../model/config.ts";
 import { containerdVariants } from "../model/variants/containerd.ts";
 import { properties } from "../properties/invariants.ts";
 import { ScenarioCache, checkProperty } from "../properties/check-property.ts";
@@ -43,6 +43,9 @@ const lowered = containerdVariants.flatMap(({ name: variant }) => {
 });
 
 const knownTraces = traceFiles(new URL("../traces", import.meta.url).pathname).map(loadTrace);
+/** One scenario cache per configuration and layout, as compare keeps one per job: cells of one configuration share their runs. */
+const caches = new Map<string, ScenarioCache>();
+const cacheFor = (config: Config) => caches.get(`${config.name}/${config.disk.layout}`) ?? caches.set(`${config.name}/${config.disk.layout}`, new ScenarioCache(config)).get(`${config.name}/${config.disk.layout}`)!;
 
 describe("the review's counterexamples on the variants' patched daemons", () => {
   it("has lowered counterexamples only of variants the model knows, each with its recording, and no recording without its trace", () => {
@@ -73,7 +76,7 @@ describe("the review's counterexamples on the variants' patched daemons", () => 
     const property = properties.find((p) => `${counterexampleName(config.name, p)}${suffix}` === name);
     expect(property, `${name} names no cell of ${config.name}`).toBeDefined();
     // As the review (compare) runs the cell: its known traces first, then its runs per cell, its seed.
-    const cell = checkProperty(new ScenarioCache(config), property!, {
+    const cell = checkProperty(cacheFor(config), property!, {
       runs: layout === "shared" ? sharedVerdictRuns : verdictRuns,
       seed: verdictSeed,
       examples: tracesFor(layout, knownTraces, "1.6"),
