@@ -87,6 +87,9 @@ describe("the review with the daemons", () => {
     expect(variantFindings(results)[0]?.daemon).toBe("on containerd 1.6.20 + short-term: split layout: 1 known trace(s) ran clean, b differed; 1 lowered counterexample(s) reproduced (1 cell(s))");
     const failing = annotate(row([{ type: "shim.fail", op: "start" }]));
     expect(daemonSentence([failing])).toBe("on containerd 1.6.20 + short-term: split layout: 1 known trace(s) ran clean, b differed; 1 cell(s) cannot run there (shim.fail 1)");
+    const differing = row(criOnly);
+    const differed = { ...differing, cells: differing.cells.map((c) => ({ ...c, daemon: cellOnDaemon(differing, c, [run("a", [], null), run("x-lowered", ["calls[2].ok"], criOnly)], "1.6") })) };
+    expect(daemonSentence([differed])).toBe("on containerd 1.6.20 + short-term: split layout: 1 known trace(s) ran clean; 1 lowered counterexample(s) differed (1 cell(s))");
   });
 
   it("reads the committed recordings: every variant's known traces and lowered counterexamples, each held to the model", () => {
