@@ -1,12 +1,13 @@
 // Events per second of random runs on one core: model step + observer + every safety
 // invariant (the run loop), on event sequences resolved beforehand so that generation is not
-// measured.
+// measured; and the same runs with the world written in place instead of through immer (the
+// ceiling immer leaves: step.ts inPlace, on a world each run owns).
 import fc from "fast-check";
 import { setAutoFreeze } from "immer";
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
 import { safetyProperties } from "../properties/invariants.ts";
-import { run } from "../properties/run.ts";
+import { initialState, run, type State } from "../properties/run.ts";
 import { scenarioArbitrary } from "../properties/generators.ts";
 import { runScenario } from "../properties/run-scenario.ts";
 
@@ -14,19 +15,40 @@ export function resolvedSequences(config: Config, count: number, seed: number): 
   return fc.sample(scenarioArbitrary, { numRuns: count, seed }).map((s) => runScenario(s, config).events);
 }
 
+/** How the runs write the world: through immer, with or without its auto-freeze, or in place. */
+export type Writes = { immer: { autoFreeze: boolean } } | "in place";
+
+function runOne(config: Config, sequence: readonly Event[], writes: Writes): State {
+  // A fresh initial world is the run's own: writing it in place touches nobody else's.
+  return run(sequence, config, { log: false, check: safetyProperties, ...(writes === "in place" ? { inPlace: true, from: initialState() } : {}) });
+}
+
 /** Best of `rounds` passes over the sequences, in events per second. */
-export function eventsPerSecond(config: Config, sequences: readonly Event[][], autoFreeze: boolean, rounds = 3): number {
-  setAutoFreeze(autoFreeze);
+export function eventsPerSecond(config: Config, sequences: readonly Event[][], writes: Writes, rounds = 3): number {
+  setAutoFreeze(writes !== "in place" && writes.immer.autoFreeze);
   let best = 0;
   for (let r = 0; r < rounds; r++) {
     let events = 0;
     const started = performance.now();
     for (const sequence of sequences) {
-      run(sequence, config, { log: false, check: safetyProperties });
+      runOne(config, sequence, writes);
       events += sequence.length;
     }
     best = Math.max(best, (events / (performance.now() - started)) * 1000);
   }
   setAutoFreeze(true);
   return Math.round(best);
+}
+
+/**
+ * The sequences whose run ends differently when written in place (world or observer record):
+ * the ceiling only counts if it runs the same model. Empty when it does.
+ */
+export function differingInPlace(config: Config, sequences: readonly Event[][]): number[] {
+  setAutoFreeze(false);
+  const differing = sequences.flatMap((sequence, i) =>
+    JSON.stringify(runOne(config, sequence, { immer: { autoFreeze: false } })) === JSON.stringify(runOne(config, sequence, "in place")) ? [] : [i],
+  );
+  setAutoFreeze(true);
+  return differing;
 }

@@ -25,6 +25,8 @@ export interface Ctx {
   log: LogLine[] | null;
   /** What the handlers tell the observer (ledger.ts); the model never reads it back. */
   reports: Report[];
+  /** The caller owns the world and lets the step write it in place (the bench's ceiling); else immer copies. */
+  inPlace?: true;
   /** The CRI call being served (cri/api.ts, a late call's return): only its own crash points fire (cri/crash.ts). */
   serving?: string;
 }

@@ -37,6 +37,8 @@ export interface Stepped {
 export interface RunOptions {
   /** Build the log (default true). */
   log?: boolean;
+  /** Write the world in place (step.ts): only on a `from` the caller owns, or the initial world. */
+  inPlace?: boolean;
   /** Where the run starts (default: the initial world). */
   from?: State;
   /** Safety properties checked after every event (default: none). */
@@ -47,7 +49,7 @@ export interface RunOptions {
 
 export function run(events: readonly Event[], config: Config, options: RunOptions = {}): State {
   let state = options.from ?? initialState();
-  const stepOptions: StepOptions = options.log === false ? { log: false } : {};
+  const stepOptions: StepOptions = { ...(options.log === false ? { log: false } : {}), ...(options.inPlace ? { inPlace: true } : {}) };
   for (const [index, event] of events.entries()) {
     const next = advance(state, event, config, stepOptions);
     state = next.state;
