@@ -17,7 +17,7 @@ import { hangStorage, resumeStorage } from "./cri/storage.ts";
 import { crashCalls, crashPoints, pointsOf, type CrashCall } from "./cri/crash.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
 import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
-import { garbageCollect } from "./kubelet/gc.ts";
+import { garbageCollect, planGarbageCollection } from "./kubelet/gc.ts";
 import { callReturned } from "./kubelet/pod-worker.ts";
 import { callDeadline, runtimeGone } from "./kubelet/remote-runtime.ts";
 import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
@@ -140,7 +140,11 @@ export const eventCatalogue = {
   // Added to design.md's list: one pass of the kubelet's container GC (kuberuntime_gc.go).
   "kubelet.gc": entry({
     schema: z.strictObject({ type: z.literal("kubelet.gc") }),
-    handle: (world, ctx) => changes(world, ctx, (w) => garbageCollect(w, ctx)),
+    // Planned on the world as the pass finds it: a pass with nothing to remove changes nothing.
+    handle: (world, ctx) => {
+      const plan = planGarbageCollection(world);
+      return plan ? changes(world, ctx, (w) => garbageCollect(w, ctx, plan)) : { world, call: null };
+    },
     daemon: noKubelet,
   }),
   // A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included.

@@ -6,6 +6,7 @@
 // stepping from the root along how each state on its path was reached.
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
+import type { ContainerView } from "../model/cri/list.ts";
 import { checkSafety, type SafetyProperty, safetyProperties } from "./invariants.ts";
 import { factorial, fingerprint } from "./fingerprint.ts";
 import { StateSet } from "./state-set.ts";
@@ -85,8 +86,8 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
     }
     return path;
   };
-  const violationAt = ({ world, ledger }: State, n: number) => {
-    const [found] = checkSafety(world, ledger, wanted);
+  const violationAt = ({ world, ledger }: State, n: number, visible?: readonly ContainerView[]) => {
+    const [found] = checkSafety(world, ledger, wanted, visible);
     if (!found) return null;
     return { property: found.property as SafetyProperty, message: found.message, events: [...prefix, ...pathTo(n)] };
   };
@@ -109,7 +110,7 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
     for (const node of frontier) {
       for (const [c, command] of commands.entries()) {
         for (const [e, event] of resolve(command, pods, node.state).entries()) {
-          const successor = advance(node.state, event, config, { log: false }).state;
+          const { state: successor, visible } = advance(node.state, event, config, { log: false });
           transitions++;
           // An event that changed nothing leads back to this very state (the observer only
           // follows the world, but for coverage marks, which the checker does not read).
@@ -118,7 +119,7 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
           const n = seen.add(print, node.n, c * eventsPerCommand + e);
           if (n < 0) continue;
           statesWithoutSymmetry += options.symmetry ? group / print.stabilizer : 1;
-          const violation = violationAt(successor, n);
+          const violation = violationAt(successor, n, visible ?? undefined);
           if (violation) return result(depth - 1, false, violation);
           if (seen.size >= options.maxStates) return result(depth - 1, false, null);
           next.push({ state: successor, n });
