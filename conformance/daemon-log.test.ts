@@ -1,7 +1,7 @@
 // Pure tests of the containerd log parsing and of the trace pre-check (no daemon, no root).
 import { describe, expect, it } from "vitest";
 import { fatalError, logField, readGoQuoted, startedRevisions } from "./daemon-log.ts";
-import { unsupportedEvents } from "./run-trace.ts";
+import { needsTestHooks, unsupportedEvents } from "./run-trace.ts";
 
 // Shape of the real line from containerd 1.6.20 (real-containerd.md), ids shortened.
 const fatalLine =
@@ -64,8 +64,14 @@ describe("unsupportedEvents", () => {
       { type: "storage.resume", waiting: "stuck" },
     ];
     const found = unsupportedEvents({ events });
-    expect(found.map(({ index }) => index)).toEqual([0, 1, 3, 4]);
-    expect(found[0]!.why).toMatch(/dies at task-started/);
+    // A crash point runs (crash-points.ts), on a build with the test hooks only.
+    expect(found.map(({ index }) => index)).toEqual([1, 3, 4]);
+    expect(needsTestHooks({ events: events.slice(0, 1) })).toBe("containerd dies inside a call (crashAt, #0)");
+  });
+
+  it("says which traces need the test hooks: storage.hang and crashAt, not the other events", () => {
+    expect(needsTestHooks({ events: [{ type: "cri.startContainer", id: "A" }, { type: "containerd.stop" }] })).toBeUndefined();
+    expect(needsTestHooks({ events: [{ type: "cri.startContainer", id: "A" }, { type: "storage.hang" }] })).toBe("it holds calls (storage.hang, #1)");
   });
 
   it("refuses a clock.tick that would wait more than 30 s of real time, saying so", () => {

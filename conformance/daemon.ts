@@ -1,6 +1,7 @@
 // One containerd process (1.6, or 1.7: containerd-1.7.ts) on our own root, state, socket and config (real-containerd.md,
 // "Setup"): start it, tell "CRI ready" (Version answers) from "daemon exited" (then the
-// fatal log line says why), stop it by PID with SIGTERM and record its exit code.
+// fatal log line says why), stop it by PID with SIGTERM and record its exit code, or kill it
+// with SIGKILL inside a call (a crash point: crash-points.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -199,6 +200,24 @@ export class ContainerdDaemon {
     } catch {
       return "";
     }
+  }
+
+  /**
+   * SIGKILL by PID, as containerd dies in a crash (an OOM kill, a panic): no deferred rollback,
+   * no reply. Only the daemon's own process: its shims run in process groups of their own and
+   * live on with their tasks, as the model's containerd dies (model/cri/crash.ts). The client
+   * is closed after the exit: a call in flight sees the connection drop, not a closed channel.
+   */
+  async kill(): Promise<{ code: number | null; signal: string | null } | undefined> {
+    const child = this.child;
+    if (child && !this.exitInfo) {
+      child.kill("SIGKILL");
+      while (!this.exitInfo) await sleep(20);
+      this.exits.push(this.exitInfo);
+    }
+    this.client?.close();
+    this.client = undefined;
+    return this.exitInfo;
   }
 
   /** SIGTERM by PID and wait for the exit (SIGKILL after `graceMs`). */

@@ -6,7 +6,8 @@
 // held to the model on containerd release 1.7 (model/releases.ts). The shared layout's
 // (`--disk shared`, one filesystem for containerd's whole root) are one dir further down,
 // <...>/shared/ (recordings.ts), held to the model on that layout. Each restart is replayed in
-// the order the daemon loaded (recordings.ts: eventsAsRun). This keeps the model honest in
+// the order the daemon loaded (recordings.ts: eventsAsRun; on 1.7 in a schedule its errgroup
+// could have taken: schedules.ts). This keeps the model honest in
 // `npm test`, where no daemon can run; re-record after changing a trace.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -15,11 +16,10 @@ import { configOrThrow, onDisk, onRelease } from "../model/config.ts";
 import { releaseOf } from "../model/releases.ts";
 import { diskLayouts } from "../model/disk.ts";
 import { containerdVariants } from "../model/variants/containerd.ts";
-import { replay } from "../properties/replay.ts";
-import { compareObservations } from "./compare.ts";
 import { releases } from "./containerd-1.7.ts";
-import { judge } from "./known-differences.ts";
-import { eventsAsRun, recordingDir, runLabel, type Recording } from "./recordings.ts";
+import { isClean, judge } from "./known-differences.ts";
+import { recordingDir, runLabel, type Recording } from "./recordings.ts";
+import { heldToModel } from "./schedules.ts";
 
 const dir = new URL("./recorded/", import.meta.url);
 const variants = readdirSync(dir).sort();
@@ -59,8 +59,8 @@ describe("model vs recorded real-daemon observations", () => {
     if (!parsed.ok) throw new Error(parsed.error);
     // The kubelet half does not matter: these traces have no kubelet events.
     const config = onRelease(onDisk(configOrThrow(`${variant}/99748`), layout), releaseOf(release));
-    const model = replay(eventsAsRun(parsed.trace.events, release, real.loadOrders), config, { log: false }).observation;
-    const { unexpected, stale } = judge(daemon, file.replace(/\.json$/, ""), compareObservations(model, real));
+    const { judged } = heldToModel(parsed.trace.events, release, real.loadOrders, config, real, (fields) => judge(daemon, file.replace(/\.json$/, ""), fields), isClean);
+    const { unexpected, stale } = judged;
     expect(unexpected).toEqual([]);
     expect(stale).toEqual([]);
   });

@@ -38,7 +38,8 @@ export interface Recording extends Observation {
  * (metadata/containers.go:List, bkt.ForEach), and ids are random. So each containerd.start is
  * replayed with the order the run's ids gave and one load at a time (`parallel` dropped: 1.6.20
  * has no parallel loads). Later containerd (1.7, main) loads in an errgroup, whose interleaving
- * no run reveals: there the events stay as written.
+ * no run reveals: there the events stay as written,
+ * and schedules.ts tries the errgroup's other schedules.
  */
 export function eventsAsRun(events: readonly Event[], release: Release, loadOrders: LoadOrders | undefined): Event[] {
   if (release !== "1.6" || !loadOrders) return [...events];

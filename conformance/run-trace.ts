@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventCatalogue, eventSchema, type Event, type EventOf } from "../model/events.ts";
-import { podNamespace, podUid } from "../model/names.ts";
+import { makeContainerName, makeSandboxName, podNamespace, podUid } from "../model/names.ts";
 import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
 import { CriClient, CriError, type ContainerConfig, type PodSandboxConfig } from "./cri-client.ts";
 import { errorLinesMentioning, logField, startedRevisions } from "./daemon-log.ts";
@@ -21,6 +21,10 @@ import { throwIfInterrupted } from "./interrupt.ts";
 import { isAlive, killPid, processesWithArg } from "./host.ts";
 import { busyboxImage } from "./oci-image.ts";
 import { createdIds, holdDirOf, Holds, msPerModelSecond, SlowCalls } from "./slow-calls.ts";
+import { ArmedCrash, crashHookOf } from "./crash-points.ts";
+
+/** The events that make a CRI call. */
+type CriEvent = Extract<Event, { type: `cri.${string}` }>;
 
 export interface RealTrace {
   name: string;
@@ -36,10 +40,9 @@ export const maxTickMs = 30_000;
 /**
  * Why the harness cannot run a fault of issue 14 that an event type it runs may carry, if it
  * carries one: test-hooks.patch holds every create call at the storage and lets them all go
- * on, and has no point at which containerd dies.
+ * on. (A cri.* event's crashAt runs on a build with the hooks: crash-points.ts.)
  */
 function unsupportedFault(e: Event): string | undefined {
-  if ("crashAt" in e && e.crashAt !== undefined) return `${e.type} dies at ${e.crashAt}, which needs a patched build's hook to stop containerd there`;
   if (e.type === "storage.hang" && (e.pod !== undefined || e.calls !== undefined)) return "storage.hang holds every create call on the daemon, not one pod's or the next N";
   if (e.type === "storage.resume" && (e.pod !== undefined || e.call !== undefined || e.waiting === "fail")) return "storage.resume lets every held call go on (finish) or keeps them held (stuck) on the daemon; one pod's or one call's, or failing them, is not wired";
   return undefined;
@@ -59,6 +62,20 @@ export function unsupportedEvents(trace: { events: readonly object[] }): { index
     }
     return [];
   });
+}
+
+/**
+ * Why a trace needs a build with the TEST-ONLY hooks (conformance/patches/test-hooks.patch:
+ * every --variant build of 1.6, not the packaged daemons nor the 1.7 builds), if it does: its
+ * storage.hang holds calls at the storage, its crashAt kills containerd at a hook.
+ */
+export function needsTestHooks(trace: { events: readonly object[] }): string | undefined {
+  const events = trace.events as readonly Event[];
+  const hang = events.findIndex((e) => e.type === "storage.hang");
+  if (hang >= 0) return `it holds calls (storage.hang, #${hang})`;
+  const crash = events.findIndex((e) => "crashAt" in e && e.crashAt !== undefined);
+  if (crash >= 0) return `containerd dies inside a call (crashAt, #${crash})`;
+  return undefined;
 }
 
 export interface RunOptions {
@@ -124,8 +141,9 @@ export async function runTraceDetailed(trace: RealTrace, opts: RunOptions = {}):
     if (!r.success) throw new Error(`trace ${trace.name} event #${i}: ${r.error.message}`);
     return r.data;
   });
-  if (events.some((e) => e.type === "storage.hang") && (!opts.containerd || opts.containerd17)) {
-    throw new Error(`trace ${trace.name} holds calls (storage.hang): only a build with the test hooks can (--variant, conformance/patches/test-hooks.patch)`);
+  const hooks = needsTestHooks(trace);
+  if (hooks && (!opts.containerd || opts.containerd17)) {
+    throw new Error(`trace ${trace.name}: ${hooks}: only a build with the test hooks can run it (--variant, conformance/patches/test-hooks.patch)`);
   }
   const t0 = Date.now();
   const env = new RealEnvironment({
@@ -170,6 +188,7 @@ class TraceRunner {
   readonly perEventMs: number[] = [];
   readonly loadOrders: LoadOrders = {};
 
+  private readonly holds: Holds;
   private readonly slow: SlowCalls;
 
   constructor(
@@ -179,7 +198,8 @@ class TraceRunner {
     private readonly config: Config | undefined,
     private readonly release: Release,
   ) {
-    this.slow = new SlowCalls(new Holds(holdDirOf(env.base)), events, log);
+    this.holds = new Holds(holdDirOf(env.base));
+    this.slow = new SlowCalls(this.holds, events, log);
   }
 
   async apply(index: number, e: Event): Promise<void> {
@@ -187,20 +207,20 @@ class TraceRunner {
     this.slow.check(index);
     switch (e.type) {
       case "cri.runPodSandbox":
-        return this.call(index, e.type, (c, ms) => this.runPodSandbox(c, e, ms), (id) => (this.issuedSandboxes.get(e.id)!.realId = id));
+        return this.call(index, e, (c, ms) => this.runPodSandbox(c, e, ms), (id) => (this.issuedSandboxes.get(e.id)!.realId = id));
       case "cri.createContainer":
-        return this.call(index, e.type, (c, ms) => this.createContainer(c, e, ms), (id) => (this.issuedContainers.get(e.id)!.realId = id));
+        return this.call(index, e, (c, ms) => this.createContainer(c, e, ms), (id) => (this.issuedContainers.get(e.id)!.realId = id));
       case "cri.startContainer":
-        return this.call(index, e.type, (c, ms) => this.startContainer(c, e.id, ms));
+        return this.call(index, e, (c, ms) => this.startContainer(c, e.id, ms));
       case "cri.stopContainer":
         // timeout 0 = kill at once, like a kubelet with no grace period left.
-        return this.call(index, e.type, (c, ms) => c.stopContainer(this.containerId(e.id), 0, ms));
+        return this.call(index, e, (c, ms) => c.stopContainer(this.containerId(e.id), 0, ms));
       case "cri.removeContainer":
-        return this.call(index, e.type, (c, ms) => c.removeContainer(this.containerId(e.id), ms));
+        return this.call(index, e, (c, ms) => c.removeContainer(this.containerId(e.id), ms));
       case "cri.stopPodSandbox":
-        return this.call(index, e.type, (c, ms) => c.stopPodSandbox(this.sandboxId(e.id), ms));
+        return this.call(index, e, (c, ms) => c.stopPodSandbox(this.sandboxId(e.id), ms));
       case "cri.removePodSandbox":
-        return this.call(index, e.type, (c, ms) => c.removePodSandbox(this.sandboxId(e.id), ms));
+        return this.call(index, e, (c, ms) => c.removePodSandbox(this.sandboxId(e.id), ms));
       case "process.exit":
         return this.processExit(e);
       case "containerd.stop":
@@ -249,9 +269,14 @@ class TraceRunner {
   /**
    * Runs one CRI call with the kubelet's deadline and records its result when it comes; a
    * daemon that is down is asked anyway (UNAVAILABLE). A create call held at the storage
-   * goes on in the background (slow-calls.ts); `onHeld` learns the id the daemon gave it.
+   * goes on in the background (slow-calls.ts); `onHeld` learns the id the daemon gave it. A
+   * call with a crash point is held at its hook and containerd is killed there (crash-points.ts).
    */
-  private async call(index: number, type: string, fn: (c: CriClient, deadlineMs: number) => Promise<unknown>, onHeld?: (id: string) => void): Promise<void> {
+  private async call(index: number, e: CriEvent, fn: (c: CriClient, deadlineMs: number) => Promise<unknown>, onHeld?: (id: string) => void): Promise<void> {
+    const type = e.type;
+    // Written before the call is made, so that it cannot pass the hook first.
+    const crash = crashHookOf(e);
+    const armed = crash && new ArmedCrash(this.holds, crash.hook, this.reservedKey(e));
     let client = this.env.daemon.client;
     let temporary = false;
     if (!client) {
@@ -273,8 +298,58 @@ class TraceRunner {
         if (temporary) c.close();
       }
     })();
+    if (crash && armed) {
+      let settled = false;
+      void done.then(() => (settled = true));
+      const held = await armed.strike(() => settled, () => this.killInside(index, armed.hook));
+      await done;
+      if (held === undefined) {
+        this.notes.push(`#${index} ${type} returned before its crash point ${crash.at} (test hook ${crash.hook}): containerd lives on, as the model's call that does not reach its point`);
+        return;
+      }
+      const result = this.calls.find((c) => c.event === index);
+      if (!result || result.ok || !result.error?.startsWith("UNAVAILABLE: ")) {
+        throw new Error(`#${index} ${type}: containerd was killed at ${crash.hook}, yet the call ended ${JSON.stringify(result)}, not UNAVAILABLE`);
+      }
+      onHeld?.(held);
+      // The record was written before the hook: the object exists from the next start on, as in the model (model/cri/crash.ts).
+      if (crash.made) this.adoptIssued(e);
+      return;
+    }
     const held = await this.slow.issued(index, type, done);
     if (held !== undefined) onHeld?.(held);
+  }
+
+  /** containerd dies with a call held at `hook` (crash-points.ts): SIGKILL, shims live on. */
+  private async killInside(index: number, hook: string): Promise<void> {
+    const exit = await this.env.daemon.kill();
+    this.log(`  #${index} held at ${hook}: containerd killed (${exit?.signal ?? `code ${exit?.code}`})`);
+    this.slow.daemonGone();
+    this.phase = "down";
+    this.error = null;
+  }
+
+  /** The line of the hold file that picks this call only: its id, or for a create the name it reserves (test-hooks.patch). */
+  private reservedKey(e: CriEvent): string {
+    switch (e.type) {
+      case "cri.runPodSandbox":
+        return makeSandboxName(e.pod, e.attempt);
+      case "cri.createContainer":
+        return makeContainerName(e.name, this.sandboxes.get(e.sandbox)?.config.metadata.name ?? `unmapped-${e.sandbox}`, e.attempt);
+      case "cri.startContainer":
+      case "cri.stopContainer":
+      case "cri.removeContainer":
+        return this.containerId(e.id);
+      case "cri.stopPodSandbox":
+      case "cri.removePodSandbox":
+        return this.sandboxId(e.id);
+    }
+  }
+
+  /** A create that died after its record was written: its container (sandbox) is one the trace made. */
+  private adoptIssued(e: CriEvent): void {
+    if (e.type === "cri.runPodSandbox") adopt(this.sandboxes, this.issuedSandboxes, this.issuedSandboxes.get(e.id)!);
+    if (e.type === "cri.createContainer") adopt(this.containers, this.issuedContainers, this.issuedContainers.get(e.id)!);
   }
 
   private sandboxConfig(pod: string, attempt: number): PodSandboxConfig {
@@ -431,7 +506,7 @@ class TraceRunner {
     const order = this.byId();
     this.loadOrders[String(index)] = order;
     if (e.order || e.parallel) {
-      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (1.6.20 loads one at a time in this order)`);
+      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (${this.release === "1.6" ? "1.6.20 loads one at a time in this order" : "1.7's errgroup starts a load per container in this order"})`);
     }
     const r = await this.env.startDaemon();
     if (r.ready) {

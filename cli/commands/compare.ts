@@ -23,6 +23,7 @@ import { Progress } from "../progress.ts";
 import { checkConfigs } from "../report/pool.ts";
 import { buildResults, differences, resultsJson, withShared, type Results } from "../report/results.ts";
 import { variantFindings } from "../report/findings.ts";
+import { withDaemons } from "../report/daemon.ts";
 import { patchSize } from "../report/patch-size.ts";
 import { prepareReportDir, writeReport } from "../report/write-report.ts";
 import { formatCosts, formatDifferences, formatFindings, formatLayoutDifferences, formatMatrix, formatReleaseDifferences } from "../report/terminal.ts";
@@ -93,7 +94,8 @@ export function registerCompare(program: Command): void {
       const split = only === "shared" ? null : await matrix("split", runs);
       const shared = only === "split" ? null : await matrix("shared", sharedRuns);
       // With --disk shared alone, the shared matrix (and its costs) stands where the split one would.
-      const results: Results = split ? (shared ? withShared(split, shared) : split) : shared!;
+      // Each cell beside what its variant's real daemon showed (conformance/recorded/): no root needed.
+      const results: Results = withDaemons(split ? (shared ? withShared(split, shared) : split) : shared!);
       const findings = variantFindings(results);
       const written = writeReport(opts.out, results, findings);
       if (opts.json) {

@@ -6,6 +6,7 @@ import { containerdVariants, type ContainerdVariantName } from "../../model/vari
 import { properties, type Property } from "../../properties/invariants.ts";
 import type { Cell, Results } from "./results.ts";
 import { costSentence } from "./costs.ts";
+import { daemonSentence } from "./daemon.ts";
 
 export interface Problem {
   property: Property;
@@ -20,6 +21,8 @@ export interface VariantFindings {
   problems: Problem[];
   /** What it costs, in a maintainer's terms (costs.ts); null when no costs were measured. */
   costs: string | null;
+  /** What its real daemon showed (daemon.ts), over both layouts; null when no recording was read. */
+  daemon: string | null;
 }
 
 function explain(cell: Cell): string {
@@ -47,6 +50,7 @@ export function variantFindings(results: Results): VariantFindings[] {
       return [{ property, text }];
     });
     const costs = results.costs.find((c) => c.variant === variant.name);
-    return [{ variant: variant.name, summary: variant.summary, problems, costs: costs ? costSentence(costs) : null }];
+    const daemon = daemonSentence([...rows, ...(results.shared?.configs ?? []).filter((c) => c.containerd === variant.name)]);
+    return [{ variant: variant.name, summary: variant.summary, problems, costs: costs ? costSentence(costs) : null, daemon }];
   });
 }

@@ -5,6 +5,7 @@
 import { properties } from "../../properties/invariants.ts";
 import { counterexampleName } from "../counterexample-trace.ts";
 import type { VariantFindings } from "./findings.ts";
+import type { DaemonRecord } from "./daemon.ts";
 import { costCells, costColumns, costsLegend } from "./costs.ts";
 import {
   cellLabel,
@@ -50,7 +51,7 @@ type Target = (config: ConfigResults, cell: Cell) => string;
 function matrixCell(config: ConfigResults, cell: Cell, target: Target): string {
   const differs = cell.verdict !== cell.expected ? " differs" : "";
   const label = escapeHtml(cellLabel(cell));
-  return `<td class="${cell.verdict}${differs}">${cell.counterexample ? `<a href="#${target(config, cell)}">${label}</a>` : label}</td>`;
+  return `<td class="${cell.verdict}${differs}"${heldTitle(cell)}>${cell.counterexample ? `<a href="#${target(config, cell)}">${label}</a>` : label}</td>`;
 }
 
 function matrix(results: Matrix, target: Target, id = "matrix"): string {
@@ -70,14 +71,25 @@ function costsTable(results: Results): string {
 <p class="legend">${escapeHtml(costsLegend)}</p>`;
 }
 
-function findingsList(findings: VariantFindings[]): string {
+/** The known traces that ran clean on a variant's daemon, per layout, and those that differed with their fields. */
+function daemonTraces(records: readonly DaemonRecord[]): string {
+  if (records.length === 0) return "";
+  const layouts = records.map((r) => {
+    const differed = r.differed.map((d) => `${d.trace} (${d.fields.join(", ")})`);
+    return `<p><b>${escapeHtml(r.layout)}</b>: ran clean: ${escapeHtml(r.ranClean.join(", "))}${differed.length > 0 ? `; differed: ${escapeHtml(differed.join("; "))}` : ""}</p>`;
+  });
+  return `<details class="daemon"><summary>The known traces on ${escapeHtml(records[0]!.on)}</summary>${layouts.join("")}</details>`;
+}
+
+function findingsList(findings: VariantFindings[], daemons: readonly DaemonRecord[]): string {
   const items = findings.map((f) => {
     const problems =
       f.problems.length === 0
         ? `<p class="ok">holds every property</p>`
         : `<ul>${f.problems.map((p) => `<li><b>${escapeHtml(p.property)}</b>: ${escapeHtml(p.text)}</li>`).join("")}</ul>`;
     const costs = f.costs === null ? "" : `<p class="costs"><b>Costs</b>: ${escapeHtml(f.costs)}</p>`;
-    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}${costs}</li>`;
+    const daemon = f.daemon === null ? "" : `<p class="daemon"><b>Real daemon</b>: ${escapeHtml(f.daemon)}</p>${daemonTraces(daemons.filter((d) => d.variant === f.variant))}`;
+    return `<li><h3>${escapeHtml(f.variant)}</h3><p class="summary">${escapeHtml(f.summary)}</p>${problems}${costs}${daemon}</li>`;
   });
   return `<ul class="variants">${items.join("\n")}</ul>`;
 }
@@ -97,13 +109,38 @@ function violationSection(v: Violation, index: number, inputs: HtmlInputs): stri
 <h3>${escapeHtml(configLabel(v.config))} · ${escapeHtml(v.cell.property)} <span class="length">breaks at event ${c.event} of ${c.events.length}</span></h3>
 <p class="message">✗ ${escapeHtml(c.message)}</p>
 ${expectation}
-<p class="origin">Found by ${origin}.</p>
+<p class="origin">Found by ${origin}.</p>${daemonLine(v.cell)}
 <details class="diagram" open><summary>Sequence diagram</summary>
 <div class="lanes"></div>
 <div data-diagram="${index}">drawing the diagram…</div>
 </details>
 <p class="replay">Replay: <code>${escapeHtml(inputs.command(v))}</code></p>
 </section>`;
+}
+
+/** What the variant's daemon showed for a violated cell. */
+function daemonLine(cell: Cell): string {
+  const d = cell.daemon;
+  if (!d) return "";
+  const text =
+    d.result === "reproduced"
+      ? `● Reproduced on ${escapeHtml(d.on)}: <code>${escapeHtml(d.trace)}</code>, lowered to CRI calls, agrees with the model field by field.`
+      : d.result === "differed"
+        ? `○ Ran on ${escapeHtml(d.on)} as <code>${escapeHtml(d.trace)}</code>; these fields differed from the model: ${d.fields.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")}.`
+        : d.result === "not run"
+          ? `Not run on ${escapeHtml(d.on)}: ${escapeHtml(d.why)}.`
+          : d.result === "not recorded"
+            ? `Not recorded on ${escapeHtml(d.on)} yet: its lowered counterexample can run there.`
+            : "";
+  return text === "" ? "" : `<p class="daemon ${d.result.replace(" ", "-")}">${text}</p>`;
+}
+
+/** A holding cell's title: how many known traces ran clean on its variant's daemon (its variant's line names them). */
+function heldTitle(cell: Cell): string {
+  const d = cell.daemon;
+  if (d?.result !== "held") return "";
+  const differed = d.differed.length > 0 ? `; differed: ${d.differed.join(", ")}` : "";
+  return ` title="${escapeHtml(`${d.ranClean} known trace(s) ran clean on ${d.on}${differed}`)}"`;
 }
 
 const style = `
@@ -121,7 +158,9 @@ table#costs { border-collapse: collapse; font-size: 14px; }
 #costs th, #costs td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: right; }
 #costs th[scope=row] { text-align: left; white-space: nowrap; font-family: ui-monospace, monospace; font-weight: normal; }
 #costs thead th { font-weight: normal; font-size: 12px; text-align: center; }
-.legend, .origin, .summary { color: #57606a; font-size: 13px; }
+.legend, .origin, .summary, .daemon { color: #57606a; font-size: 13px; }
+.daemon.reproduced { color: #166534; }
+.daemon.differed { border-left: 4px solid #7c3aed; padding-left: 0.8em; }
 .ok { color: #166534; }
 .differences, .why.differs { border-left: 4px solid #7c3aed; padding-left: 0.8em; }
 ul.variants { list-style: none; padding: 0; }
@@ -279,7 +318,7 @@ ${differencesBox(results)}
 <h2>What each containerd variant costs</h2>
 ${costsTable(results)}
 <h2>What goes wrong with each containerd variant, and what it costs</h2>
-${findingsList(inputs.findings)}
+${findingsList(inputs.findings, results.daemons ?? [])}
 ${sharedSection(results, target)}
 <h2>Violations (${found.length})</h2>
 <p>Each diagram is a shortest trace: one lane per part, one block per event, successful checkpoint writes left out. Yellow bands are what the real containerd logs; the red band is the event at which the property breaks.</p>

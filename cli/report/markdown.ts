@@ -66,6 +66,7 @@ function findingsList(findings: VariantFindings[]): string[] {
     `- **${f.variant}** (${escapeMarkdown(f.summary)}): ${f.problems.length === 0 ? "holds every property" : ""}`.trimEnd(),
     ...f.problems.map((p) => `  - ${p.property}: ${escapeMarkdown(p.text)}`),
     ...(f.costs === null ? [] : [`  - costs: ${escapeMarkdown(f.costs)}`]),
+    ...(f.daemon === null ? [] : [`  - ${escapeMarkdown(f.daemon)}`]),
   ]);
 }
 
@@ -86,7 +87,7 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
     "",
     `✗ ${escapeMarkdown(c.message)}`,
     "",
-    `${escapeMarkdown(expectationSentence(v.cell))} Found by ${origin}.`,
+    `${escapeMarkdown(expectationSentence(v.cell))} Found by ${origin}.${onDaemon(v.cell)}`,
     "",
     ...(earlier !== undefined
       ? [`The same ${c.events.length} events as ${earlier}.`]
@@ -95,6 +96,14 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
     `Replay: ${code(command)}`,
     "",
   ];
+}
+
+/** The daemon's run of a counterexample, when it ran (the variant's line says what could not run, and why). */
+function onDaemon(cell: Violation["cell"]): string {
+  const d = cell.daemon;
+  if (d?.result === "reproduced") return ` ● Reproduced on ${d.on} (${code(d.trace)}).`;
+  if (d?.result === "differed") return ` ○ Differed on ${d.on} (${code(d.trace)}): ${d.fields.map(code).join(", ")}.`;
+  return "";
 }
 
 /** The shared disk layout's matrix and the cells it judges differently from the split layout. */

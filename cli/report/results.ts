@@ -15,6 +15,7 @@ import { counterexampleName } from "../counterexample-trace.ts";
 import type { ConfigVerdicts } from "./check-config.ts";
 import { variantCosts, type VariantCosts } from "./costs.ts";
 import type { PatchSize } from "./patch-size.ts";
+import type { CellOnDaemon, DaemonRecord } from "./daemon.ts";
 
 export type Verdict = "holds" | "violated";
 
@@ -40,6 +41,8 @@ export interface Cell {
   /** Scenarios run: known traces plus random ones (fewer when a violation stopped the run). */
   runs: number;
   counterexample: ReportCounterexample | null;
+  /** What the variant's real daemon showed (daemon.ts: withDaemons); absent until the recordings are read. */
+  daemon?: CellOnDaemon;
 }
 
 export interface ConfigResults {
@@ -69,6 +72,8 @@ export interface Results extends Matrix {
   containerd?: ContainerdReleaseName;
   /** The same review with containerd's whole root on one filesystem (--disk shared). */
   shared?: Matrix;
+  /** Each variant's real daemon per layout: the known traces that ran clean there (daemon.ts: withDaemons). */
+  daemons?: DaemonRecord[];
 }
 
 /** One layout's review; `patches` gives each containerd variant's patch size for its costs. */
@@ -210,12 +215,18 @@ export function expectationSentence(cell: Cell): string {
   return cell.expected === "violated" ? `Why: ${cell.why}.` : `Not expected: the verdict table says this holds (${cell.why}).`;
 }
 
-/** A matrix cell: "holds", or "✗ N" for a violation whose shortest trace has N events; "≠" marks a difference from the table. */
+/** The mark of a cell whose counterexample ran on the variant's daemon: reproduced, or not. */
+const daemonMark = { reproduced: " ●", differed: " ○" } as const;
+
+/** A matrix cell: "holds", or "✗ N" for a violation whose shortest trace has N events; "≠" marks a difference from the table, ● ○ the daemon's run. */
 export function cellLabel(cell: Cell): string {
-  return `${cell.counterexample ? `✗ ${cell.counterexample.events.length}` : "holds"}${cell.verdict !== cell.expected ? " ≠" : ""}`;
+  const result = cell.daemon?.result;
+  const mark = result === "reproduced" || result === "differed" ? daemonMark[result] : "";
+  return `${cell.counterexample ? `✗ ${cell.counterexample.events.length}` : "holds"}${mark}${cell.verdict !== cell.expected ? " ≠" : ""}`;
 }
 
-export const legend = "✗ N: violated, the shortest trace found has N events; ≠: differs from the expected table (properties/verdicts.ts)";
+export const legend =
+  "✗ N: violated, the shortest trace found has N events; ● reproduced on the variant's real daemon (lowered to CRI calls), ○ ran there and differed; ≠: differs from the expected table (properties/verdicts.ts)";
 
 export function resultsJson(results: Results): string {
   return `${JSON.stringify(results, null, 2)}\n`;

@@ -36,7 +36,7 @@ export function formatCosts(results: Results): string {
 export function formatFindings(findings: VariantFindings[]): string {
   return findings
     .map((f) => {
-      const costs = f.costs === null ? [] : [`  costs: ${f.costs}`];
+      const costs = [...(f.costs === null ? [] : [`  costs: ${f.costs}`]), ...(f.daemon === null ? [] : [`  ${f.daemon}`])];
       if (f.problems.length === 0) return [`${f.variant}: holds every property`, ...costs].join("\n");
       return [`${f.variant}:`, ...f.problems.map((p) => `  ✗ ${p.property}: ${p.text}`), ...costs].join("\n");
     })

@@ -7,6 +7,8 @@ import { report, say, type Ctx } from "../log.ts";
 import { cleanupUnknownContainer, deliverExit } from "./exit-handler.ts";
 import { failed, notFound, ok, type CallResult } from "./call.ts";
 import { crashedAt, diesAt } from "./crash.ts";
+import { waitUntil } from "./timers.ts";
+import { callDeadline } from "../kubelet/remote-runtime.ts";
 
 export function stopContainer(w: World, ctx: Ctx, id: string): CallResult {
   // 1.7 and main: "The StopContainer RPC is idempotent" (container_stop.go:StopContainer); 1.6.20: NotFound.
@@ -41,10 +43,14 @@ export function stopContainerInternal(w: World, ctx: Ctx, id: string): CallResul
   if (diesAt(w, ctx, "stopContainer", "killed")) return crashedAt("killed");
   deliverExit(w, ctx, id);
   // waitContainerStop: returns once the exit handler has stored the exit (container.Stopped()),
-  // else blocks until the caller's deadline (a kill of a process already finished is
-  // errdefs.ErrNotFound, ignored).
+  // else blocks until the caller's deadline while time passes and the exit back-off retries
+  // (a kill of a process already finished is errdefs.ErrNotFound, ignored).
+  const exited = () => {
+    const after = w.cri.containers[id];
+    return after !== undefined && stateOf(after.status, after.unknown) === "CONTAINER_EXITED";
+  };
+  if (exited() || waitUntil(w, ctx, callDeadline(w, "stopContainer"), exited)) return ok;
   const after = w.cri.containers[id];
-  if (after && stateOf(after.status, after.unknown) === "CONTAINER_EXITED") return ok;
   if (after) after.exitMonitor = false;
   report(ctx, { kind: "waited until the deadline" });
   const quoted = JSON.stringify(id);

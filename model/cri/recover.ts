@@ -75,22 +75,34 @@ function recover(w: World, ctx: Ctx, { order, parallel: named }: Loads): string 
   // Without a trace's `parallel`: one at a time on 1.6.20, one wave of every load on 1.7 (the
   // errgroup starts a goroutine per container at once; 1.7 pkg/cri/server/restart.go:recover).
   const parallel = named ?? (ctx.config.release.defaultLoads === "all-at-once" ? Math.max(1, records.length) : 1);
+  // 1.6.20's loop reserves each name right after its load and returns at the first conflict,
+  // so later containers are not loaded (restart.go:recover); 1.7's errgroup has started every
+  // load, and eg.Wait returns the first conflict once all are done.
+  const stopsAtConflict = ctx.config.release.defaultLoads === "one-at-a-time" && parallel === 1;
   for (let first = 0; first < records.length; first += parallel) {
     const wave = records.slice(first, first + parallel);
     const writes = wave.map((record) => beginLoad(w, ctx, record));
     const renames: (() => void)[] = [];
     for (const [i, write] of writes.entries()) if (write((then) => renames.push(then))) loaded.push(wave[i]!);
     for (const then of renames) then();
+    const conflict = stopsAtConflict ? reserveNames(w, ctx, loaded.splice(0)) : null;
+    if (conflict !== null) return conflict;
   }
-  for (const record of loaded) {
-    const reserved = reserve(w.cri.containerNames, record.name, record.id);
-    if (!reserved.ok) {
-      report(ctx, { kind: "situation", situation: "name conflict at recovery" });
-      return `failed to reserve container name ${JSON.stringify(record.name)}: ${reserved.error}`;
-    }
-  }
+  const conflict = reserveNames(w, ctx, loaded);
+  if (conflict !== null) return conflict;
   // Phase 6: cleanupOrphanedIDDirs removes root dirs of ids without a containerd container.
   for (const id of Object.keys(w.disk.checkpoints)) if (!w.metadata.containers[id]) removeContainerRootDir(w, ctx, id);
+  return null;
+}
+
+/** containerNameIndex.Reserve of each loaded container's name: the first conflict, or null. */
+function reserveNames(w: World, ctx: Ctx, loaded: readonly ContainerRecord[]): string | null {
+  for (const record of loaded) {
+    const reserved = reserve(w.cri.containerNames, record.name, record.id);
+    if (reserved.ok) continue;
+    report(ctx, { kind: "situation", situation: "name conflict at recovery" });
+    return `failed to reserve container name ${JSON.stringify(record.name)}: ${reserved.error}`;
+  }
   return null;
 }
 

@@ -4,8 +4,12 @@
 import type { World } from "../world.ts";
 import { say, type Ctx } from "../log.ts";
 
-/** remote_runtime.go:CreateContainer (r.timeout) and RunPodSandbox (r.timeout * 2), in logical seconds. */
-const timeouts = { createContainer: 120, runPodSandbox: 240 } as const;
+/**
+ * remote_runtime.go:CreateContainer (r.timeout), RunPodSandbox (r.timeout * 2) and StopContainer
+ * (r.timeout + the grace period, 0 in the model), in logical seconds. RemoveContainer and
+ * StopPodSandbox, which stop containers on their own context, get r.timeout as well.
+ */
+const timeouts = { createContainer: 120, runPodSandbox: 240, stopContainer: 120 } as const;
 
 /** The logical second at which a call made now passes its deadline. */
 export function callDeadline(w: World, call: keyof typeof timeouts): number {
