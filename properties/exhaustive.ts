@@ -10,6 +10,7 @@ import type { ContainerView } from "../model/cri/list.ts";
 import { checkSafety, type SafetyProperty, safetyProperties } from "./invariants.ts";
 import { factorial, fingerprint } from "./fingerprint.ts";
 import { StateSet } from "./state-set.ts";
+import { ownCopy, shareUnchanged } from "./owned-world.ts";
 import { podEvents, podSpec, type PodSpec } from "./scenario.ts";
 import { alphabet, resolve } from "./commands.ts";
 import { advance, stateAfter, type State } from "./run.ts";
@@ -110,16 +111,19 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
     for (const node of frontier) {
       for (const [c, command] of commands.entries()) {
         for (const [e, event] of resolve(command, pods, node.state).entries()) {
-          const { state: successor, visible } = advance(node.state, event, config, { log: false });
+          // Stepped in place on the checker's own copy of the world (owned-world.ts).
+          const stepped = advance({ world: ownCopy(node.state.world), ledger: node.state.ledger }, event, config, { log: false, inPlace: true });
           transitions++;
-          // An event that changed nothing leads back to this very state (the observer only
-          // follows the world, but for coverage marks, which the checker does not read).
-          if (successor.world === node.state.world) continue;
-          const print = fingerprint(successor.world, successor.ledger, { symmetry: options.symmetry });
+          const print = fingerprint(stepped.state.world, stepped.state.ledger, { symmetry: options.symmetry });
+          // Seen before; an event that changed nothing leads back to this very state, which is
+          // stored (the observer only follows the world, but for coverage marks, which no
+          // fingerprint reads).
           const n = seen.add(print, node.n, c * eventsPerCommand + e);
           if (n < 0) continue;
+          // Stored: it shares with its parent every part the event left as it was.
+          const successor = { world: shareUnchanged(stepped.state.world, node.state.world), ledger: stepped.state.ledger };
           statesWithoutSymmetry += options.symmetry ? group / print.stabilizer : 1;
-          const violation = violationAt(successor, n, visible ?? undefined);
+          const violation = violationAt(successor, n, stepped.visible ?? undefined);
           if (violation) return result(depth - 1, false, violation);
           if (seen.size >= options.maxStates) return result(depth - 1, false, null);
           next.push({ state: successor, n });
