@@ -120,13 +120,13 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
           // fingerprint reads).
           const n = seen.add(print, node.n, c * eventsPerCommand + e);
           if (n < 0) continue;
-          // Stored: it shares with its parent every part the event left as it was.
-          const successor = { world: shareUnchanged(stepped.state.world, node.state.world), ledger: stepped.state.ledger };
           statesWithoutSymmetry += options.symmetry ? group / print.stabilizer : 1;
-          const violation = violationAt(successor, n, stepped.visible ?? undefined);
+          const violation = violationAt(stepped.state, n, stepped.visible ?? undefined);
           if (violation) return result(depth - 1, false, violation);
           if (seen.size >= options.maxStates) return result(depth - 1, false, null);
-          next.push({ state: successor, n });
+          // Kept for the next level (none after the last), sharing with its parent every part
+          // the event left as it was.
+          if (depth < options.depth) next.push({ state: { world: shareUnchanged(stepped.state.world, node.state.world), ledger: stepped.state.ledger }, n });
           if (seen.size % 1000 === 0) options.onProgress?.({ depth, states: seen.size, transitions });
         }
       }

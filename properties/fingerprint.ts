@@ -136,6 +136,8 @@ class Printer {
   private readonly ranks: Int32Array;
   private readonly reserved = new Set<string>();
   private readonly seconds: number;
+  /** Some create timed out or was refused (kubelet.timedOut, kubelet.refused are not empty). */
+  private readonly kubeletMarks: boolean;
   /** The ledger's containers and sandboxes by pod, in creation order. */
   private readonly containersOf = new Map<string, ContainerFacts[]>();
   private readonly sandboxesOf = new Map<string, string[]>();
@@ -148,6 +150,7 @@ class Printer {
     for (const name in w.cri.containerNames) this.reserved.add(w.cri.containerNames[name]!);
     for (const name in w.cri.sandboxNames) this.reserved.add(w.cri.sandboxNames[name]!);
     this.seconds = w.clock.seconds;
+    this.kubeletMarks = !isEmpty(w.kubelet.timedOut) || !isEmpty(w.kubelet.refused);
     for (const c of ledger.containers) {
       const list = this.containersOf.get(c.pod);
       if (list) list.push(c);
@@ -195,7 +198,7 @@ class Printer {
   }
 
   private refusedHolder(o: Writer, local: Map<string, number>, key: string): void {
-    const refused = this.w.kubelet.refused[key];
+    const refused = this.kubeletMarks ? this.w.kubelet.refused[key] : undefined;
     if (o.has(refused)) o.int(local.get(refused.holder) ?? elsewhere);
   }
 
@@ -268,9 +271,10 @@ class Printer {
       }
       const logs = w.kubelet.logs[pod.name]?.[name] ?? [];
       o.int(logs.length);
-      for (const n of [...logs].sort(numerically)) o.int(n);
-      const key = `${pod.name}/${name}`;
-      o.maybe(w.kubelet.timedOut[key]);
+      for (const n of logs.length > 1 ? [...logs].sort(numerically) : logs) o.int(n);
+      // Most worlds have no timed-out or refused create: no key to build then.
+      const key = this.kubeletMarks ? `${pod.name}/${name}` : "";
+      o.maybe(this.kubeletMarks ? w.kubelet.timedOut[key] : undefined);
       this.refusedHolder(o, local, key);
     }
     o.int(calls.length);
@@ -330,6 +334,11 @@ class Printer {
 }
 
 const numerically = (a: number, b: number) => a - b;
+
+function isEmpty(record: object): boolean {
+  for (const _key in record) return false;
+  return true;
+}
 
 export function fingerprint(w: World, ledger: Ledger, options: { symmetry: boolean }): Fingerprint {
   const printer = new Printer(w, ledger);
