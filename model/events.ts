@@ -53,11 +53,15 @@ const entry = <S extends z.ZodType>(e: CatalogueEntry<S>): CatalogueEntry<S> => 
 
 /**
  * The one place the model writes the world: inside one immer draft, so the world it was given
- * stays as it was; or, when the caller owns the world and asked for it (ctx.inPlace: the
- * bench's ceiling), on that world itself.
+ * stays as it was; or, when the caller asked for it (ctx.own), in place on the caller's own
+ * world (the bench's ceiling: the world itself; the checker: its copy, made only now that the
+ * event writes).
  */
 function changes(world: World, ctx: Ctx, change: (w: World) => CallResult | void): Transition {
-  if (ctx.inPlace) return { world, call: change(world) ?? null };
+  if (ctx.own) {
+    const own = ctx.own(world);
+    return { world: own, call: change(own) ?? null };
+  }
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
     call = change(w) ?? null;

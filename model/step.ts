@@ -27,13 +27,22 @@ export interface StepOptions {
    * world the caller owns and never reads as it was (bench/: the ceiling immer leaves).
    */
   inPlace?: boolean;
+  /**
+   * Write in place on the caller's own copy of the world, which this makes when the event
+   * first writes (properties/exhaustive.ts): an event that writes nothing returns the world
+   * given, one that writes returns the copy.
+   */
+  own?: (world: World) => World;
 }
+
+const itself = (world: World) => world;
 
 /** Any entry's handler, seen through the union of events. */
 type Handle = (world: World, ctx: Ctx, event: Event) => Transition;
 
 export function step(world: World, event: Event, config: Config, options: StepOptions = {}): StepResult {
-  const ctx: Ctx = { config, log: options.log === false ? null : [], reports: [], ...(options.inPlace ? { inPlace: true } : {}) };
+  const own = options.own ?? (options.inPlace ? itself : undefined);
+  const ctx: Ctx = { config, log: options.log === false ? null : [], reports: [], ...(own ? { own } : {}) };
   // The catalogue entry picked by the event's type takes exactly that event.
   const handle = eventCatalogue[event.type].handle as Handle;
   const { world: next, call } = handle(world, ctx, event);

@@ -111,13 +111,15 @@ export function checkExhaustive(config: Config, scope: Scope, options: Exhaustiv
     for (const node of frontier) {
       for (const [c, command] of commands.entries()) {
         for (const [e, event] of resolve(command, pods, node.state).entries()) {
-          // Stepped in place on the checker's own copy of the world (owned-world.ts).
-          const stepped = advance({ world: ownCopy(node.state.world), ledger: node.state.ledger }, event, config, { log: false, inPlace: true });
+          // Stepped in place on the checker's own copy of the world, made when the event first
+          // writes (owned-world.ts).
+          const stepped = advance(node.state, event, config, { log: false, own: ownCopy });
           transitions++;
+          // An event that wrote nothing leads back to this very state (the observer only
+          // follows the world, but for coverage marks, which the checker does not read).
+          if (stepped.state.world === node.state.world) continue;
           const print = fingerprint(stepped.state.world, stepped.state.ledger, { symmetry: options.symmetry });
-          // Seen before; an event that changed nothing leads back to this very state, which is
-          // stored (the observer only follows the world, but for coverage marks, which no
-          // fingerprint reads).
+          // Seen before (the parent itself when what the event wrote changed nothing).
           const n = seen.add(print, node.n, c * eventsPerCommand + e);
           if (n < 0) continue;
           statesWithoutSymmetry += options.symmetry ? group / print.stabilizer : 1;

@@ -39,7 +39,10 @@ describe("the checker's own worlds", () => {
           const shared = objects(copy).filter(([, o]) => originals.has(o));
           expect(shared.map(([p]) => p), "objects the copy shares with the world").toEqual([]);
           paths += originals.size;
-          const inPlace = advance({ world: copy, ledger: immer.ledger }, event, config, { log: false, inPlace: true }).state;
+          const before = JSON.stringify(immer.world);
+          // As the checker steps: in place on its own copy, made when the event first writes.
+          const inPlace = advance(immer, event, config, { log: false, own: ownCopy }).state;
+          expect(JSON.stringify(immer.world), "the parent's world after an event stepped on a copy").toBe(before);
           const next = advance(immer, event, config, { log: false }).state;
           expect(inPlace.world, JSON.stringify(event)).toEqual(next.world);
           expect(inPlace.ledger).toEqual(next.ledger);

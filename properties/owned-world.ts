@@ -1,6 +1,7 @@
 // The exhaustive checker's worlds, stepped in place: each successor is stepped on the checker's
-// own deep copy of its parent's world (step.ts inPlace, the path the bench's ceiling runs and
-// shows equal to immer's); a successor the checker stores then takes from its parent every
+// own deep copy of its parent's world, made when the event first writes (step.ts own; the path
+// the bench's ceiling runs and shows equal to immer's), so an event that writes nothing costs
+// no copy and gives back the parent's world; a successor the checker stores then takes from its parent every
 // part equal to the parent's, so stored states share what did not change, as immer's do. The
 // world is plain JSON-like data (design.md), so a comparison needs nothing but objects, arrays
 // and primitives.
