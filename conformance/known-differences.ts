@@ -11,24 +11,6 @@ export interface KnownDifference {
   real: unknown;
 }
 
-/**
- * long-term's patched daemon on the shared layout (`--disk shared`): a bolt commit that rewrites
- * an existing record took no new block where the model counts one (model/disk.ts:
- * boltRecordUpdate, measured on the split layout's start-on-full-disk, where such a commit
- * failed on a full disk). In shared-start-failure-fits, A's exit frees one block (its task's
- * work dir); A's status update into its record, B's task work dir and B's StartedAt update then
- * all fit, so B runs: both record updates went into pages bbolt had freed inside meta.db
- * (freelist.go:allocate; blocks already allocated), which the model does not track. Whether a
- * commit finds such pages depends on the commits before it: a cause, not yet a model.
- */
-const longTermShared = {
-  "shared-start-failure-fits": [
-    { field: "containers[B].state", model: "CONTAINER_CREATED", real: "CONTAINER_RUNNING" },
-    { field: "containers[B].process", model: "none", real: "running" },
-    { field: "calls[6].ok", model: false, real: true },
-  ],
-} satisfies Record<string, KnownDifference[]>;
-
 // Keyed by daemon and layout: the variant's name, with "@1.7" for containerd 1.7
 // (containerd-1.7.ts: daemonLabel) and "/shared" on the shared layout (recordings.ts: runLabel).
 // containerd 1.7.24's three differences from 1.6.20 (exit-while-down and
@@ -36,12 +18,10 @@ const longTermShared = {
 // stop-remove-invisible's StopContainer of an unknown id succeeds) are not listed: they are
 // modelled as the "1.7" release (model/releases.ts), which recorded.test.ts and conformance
 // compare 1.7 with.
-const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  // The same on the split layout: the one block A's task delete frees is on the root filesystem,
-  // where the bolt file, B's work dir and (long-term) every status live.
-  "long-term": longTermShared,
-  "long-term/shared": longTermShared,
-};
+// None is listed now: long-term's bolt record updates that took no block
+// (shared-start-failure-fits) are the model's freelist choice "reuse" (model/disk.ts: Freelist,
+// tried by conformance/freelist-choices.ts).
+const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {};
 
 export function knownDifferences(variant: string, trace: string): readonly KnownDifference[] {
   return known[variant]?.[trace] ?? [];

@@ -20,7 +20,7 @@ import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
 import { garbageCollect, planGarbageCollection } from "./kubelet/gc.ts";
 import { callReturned } from "./kubelet/pod-worker.ts";
 import { callDeadline, runtimeGone } from "./kubelet/remote-runtime.ts";
-import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
+import { diskLayouts, filesystemNames, filesystemOf, freelistChoices, type FsName } from "./disk.ts";
 import { releaseNames } from "./releases.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
@@ -101,12 +101,15 @@ const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optiona
 /** The CRI calls that name one sandbox or container by id and nothing else. */
 type ByIdCall = "stopPodSandbox" | "removePodSandbox" | "startContainer" | "stopContainer" | "removeContainer";
 
+/** How the harness makes a cri.* event's crashAt (conformance/crash-points.ts). */
+const crashOnDaemon = "; crashAt: a --variant build holds the call at the point's TEST-ONLY hook and containerd is SIGKILLed there";
+
 /** The entry of a by-id CRI call: `cri.<call>` with the id and an optional crash point, run through the CRI API. */
 function byIdCall<T extends `cri.${ByIdCall}`, C extends ByIdCall>(type: T, call: C, daemon: string) {
   return entry({
     schema: z.strictObject({ type: z.literal(type), id: label, crashAt: crashAt(call) }),
     handle: (world, ctx, e) => criCall(world, ctx, call, e.crashAt, (w) => cri[call](w, ctx, e.id)),
-    daemon: { runs: daemon },
+    daemon: { runs: daemon + crashOnDaemon },
   });
 }
 
@@ -156,7 +159,7 @@ export const eventCatalogue = {
     schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt, crashAt: crashAt("runPodSandbox") }),
     handle: (world, ctx, e) =>
       criCall(world, ctx, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
-    daemon: { runs: "RunPodSandbox through the CRI socket" },
+    daemon: { runs: "RunPodSandbox through the CRI socket" + crashOnDaemon },
   }),
   "cri.stopPodSandbox": byIdCall("cri.stopPodSandbox", "stopPodSandbox", "StopPodSandbox through the CRI socket"),
   "cri.removePodSandbox": byIdCall("cri.removePodSandbox", "removePodSandbox", "RemovePodSandbox through the CRI socket"),
@@ -174,7 +177,7 @@ export const eventCatalogue = {
       criCall(world, ctx, "createContainer", e.crashAt, (w) =>
         cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") }),
       ),
-    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
+    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" + crashOnDaemon },
   }),
   "cri.startContainer": byIdCall("cri.startContainer", "startContainer", "StartContainer through the CRI socket"),
   "cri.stopContainer": byIdCall("cri.stopContainer", "stopContainer", "StopContainer through the CRI socket, timeout 0"),
@@ -208,11 +211,13 @@ export const eventCatalogue = {
   // `fs` (added): only the filesystem that holds containerd's root ("root") or the CRI
   // plugin's dir ("cri"); one and the same under the shared layout. Without it, every one.
   // Blocks freed later (a task delete, a rename, a remove) can be written again.
+  // `freelist` (added): what bbolt's freelist holds for a record update from now on (disk.ts: Freelist).
   "disk.fill": entry({
-    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional() }),
+    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional(), freelist: z.enum(freelistChoices).optional() }),
     handle: (world, ctx, e) =>
       changes(world, ctx, (w) => {
         w.disk.room = null;
+        w.disk.freelist = e.freelist ?? "grow";
         for (const fs of named(ctx, e.fs)) w.disk.free[fs] = 0;
         say(ctx, "disk", e.fs === undefined ? "full: every write fails with ENOSPC" : `${filesystemOf(ctx, e.fs)} filesystem full: its writes fail with ENOSPC`);
       }),
@@ -235,10 +240,11 @@ export const eventCatalogue = {
   // restated in blocks: the one filesystem has `writes` free blocks (a status write or a
   // directory takes one), and blocks freed later count.
   "disk.room": entry({
-    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
+    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0), freelist: z.enum(freelistChoices).optional() }),
     handle: (world, ctx, e) =>
       changes(world, ctx, (w) => {
         const shared = ctx.config.disk.layout === "shared";
+        w.disk.freelist = e.freelist ?? "grow";
         w.disk.room = shared ? null : e.writes;
         w.disk.free = { root: shared ? e.writes : null, cri: null };
         say(ctx, "disk", shared ? `nearly full: ${e.writes} free block(s)` : `nearly full: room for ${e.writes} more write(s)`);

@@ -2,7 +2,7 @@
 // Every part keeps exactly what the real component keeps; nothing here is derived.
 import type { RestartPolicy } from "./events.ts";
 import type { Status } from "./status.ts";
-import type { FsName } from "./disk.ts";
+import type { Freelist, FsName } from "./disk.ts";
 import type { CrashCall } from "./cri/crash.ts";
 
 /** The filesystems under containerd's root (the persistent disk, disk.ts). Survive restarts. */
@@ -18,6 +18,8 @@ export interface Disk {
   checkpoints: Record<string, Status>;
   /** Sandbox ids whose root dir <root>/io.containerd.grpc.v1.cri/sandboxes/<id> exists. */
   sandboxDirs: string[];
+  /** Whether a bolt commit that rewrites a record finds freed pages in meta.db (disk.ts: Freelist). */
+  freelist: Freelist;
 }
 
 /** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
@@ -200,7 +202,7 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [] },
+    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [], freelist: "grow" },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),

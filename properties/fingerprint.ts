@@ -321,6 +321,7 @@ class Printer {
     o.maybe(w.disk.room);
     o.maybe(w.disk.free.root);
     o.maybe(w.disk.free.cri);
+    o.text(w.disk.freelist);
     o.text(w.cri.phase);
     o.flag(w.cri.error !== null);
     this.hang(o, null);
