@@ -28,7 +28,7 @@ describe("the checker's own worlds", () => {
   it.each([...configs, shared].map((c) => [c.name + (c === shared ? " (shared, 1.7)" : ""), c] as const))(
     "%s: copies share no object, stepping in place ends as immer does, sharing keeps the world",
     (_name, config) => {
-      const sequences: Event[][] = fc.sample(scenarioArbitrary, { numRuns: 60, seed: 15 }).map((s) => runScenario(s, config).events);
+      const sequences: Event[][] = fc.sample(scenarioArbitrary, { numRuns: 30, seed: 15 }).map((s) => runScenario(s, config).events);
       let paths = 0;
       for (const events of sequences) {
         let immer: State = initialState();
