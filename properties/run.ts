@@ -8,6 +8,7 @@ import { emptyLedger, takeNote, type Ledger } from "../model/ledger.ts";
 import { step, type StepOptions, type StepResult } from "../model/step.ts";
 import { visibleContainers, type ContainerView } from "../model/cri/list.ts";
 import { checkSafety, noViolations, type SafetyProperty, type Violation } from "./invariants.ts";
+import { ownCopy } from "./owned-world.ts";
 
 /** The world and what the observer recorded on the way to it. */
 export interface State {
@@ -26,9 +27,21 @@ export interface Advanced {
   visible: readonly ContainerView[] | null;
 }
 
+/**
+ * How a step writes the world when its caller does not say (no inPlace, no own): through immer
+ * (the default: the tests, whose frozen worlds catch a write that escapes a draft), or in place
+ * on a copy made at the event's first write (ownCopy, as the checker steps; the CLI turns it on:
+ * the same steps without immer's proxies, held equal to immer's by owned-world.test.ts).
+ */
+let defaultOwn: StepOptions["own"];
+
+export function stepOnOwnCopies(on: boolean): void {
+  defaultOwn = on ? ownCopy : undefined;
+}
+
 /** One event: the model steps, then the observer takes note of its reports and of what the CRI shows. */
 export function advance(state: State, event: Event, config: Config, options: StepOptions = {}): Advanced {
-  const result = step(state.world, event, config, options);
+  const result = step(state.world, event, config, defaultOwn && !options.inPlace && !options.own ? { ...options, own: defaultOwn } : options);
   // Written in place, the world is the same object whatever changed: it is always listed again.
   const visible = result.world === state.world && !options.inPlace ? null : visibleContainers(result.world);
   return { state: { world: result.world, ledger: takeNote(state.ledger, result.reports, result.world, visible ?? "seen") }, step: result, visible };
