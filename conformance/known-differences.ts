@@ -21,7 +21,52 @@ export interface KnownDifference {
 // None is listed now: long-term's bolt record updates that took no block
 // (shared-start-failure-fits) are the model's freelist choice "reuse" (model/disk.ts: Freelist,
 // tried by conformance/freelist-choices.ts).
-const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {};
+//
+// The review's counterexamples whose CreateContainer runs on a nearly full disk (disk.room),
+// lowered (traces/counterexamples/<variant>/): the daemon's create ran out of blocks where the
+// model's fit. The model counts one 4 KiB bolt page (4 blocks) for a commit that adds a record
+// (model/disk.ts: boltPage); client.NewContainer commits a lease, the snapshot's record and
+// the container's record with its OCI spec (several KiB, overflow pages), then deletes the
+// lease (client/client.go:NewContainer, metadata/containers.go:Create), and a sandbox's
+// record carries a spec too. Shared layout (shared-start-failure-nearly-full as CRI calls, on
+// every variant): the attempt-1 create fails writing meta.db (ENOSPC) with 9 free blocks and
+// still with 17 (the same trace with disk.room 10..17 on short-term's build), so the killed
+// StartContainer that breaks exit-code-preserved never runs. Split layout (enospc-everywhere's
+// start-failure-forgotten as CRI calls, root left with 15 free blocks for the model's 8
+// writes): the create fails at the snapshot's mkdir, after RunPodSandbox's commits took more of
+// the root filesystem. Measured on the packaged daemon, containerd's whole root on a fresh
+// 1 KiB ext4 (statfs and meta.db's st_blocks after each event): RunPodSandbox took 20 blocks
+// (meta.db +8 KiB), the first CreateContainer 27 (meta.db +20 KiB: five 4 KiB pages; the model
+// counts 9), StartContainer 1; with 9 free blocks the second CreateContainer failed writing
+// meta.db after taking 8. Each commit writes its changed nodes into runs of bbolt's freelist when
+// one fits, else at the end of meta.db (tx.go:Commit -> node.spill -> tx.allocate;
+// freelist.go:allocate), so how many pages depends on meta.db's history, as for record updates
+// (the freelist choice, model/disk.ts); pages per commit kind would have to be measured in more
+// states than a fresh meta.db, and creates of 20-odd blocks change the disk.room draws (0..10)
+// and the nearly-full traces with them. A cause, not yet a model.
+const createOnNearlyFullShared = {
+  containers: { field: "containers[p:c#3]", model: "listed", real: "absent" },
+  call: { field: "calls[5].ok", model: true, real: false },
+};
+const createOnNearlyFull = (variant: string): Record<string, readonly KnownDifference[]> => ({
+  [`${variant}-pre-99748-exit-code-preserved-shared-lowered`]: [createOnNearlyFullShared.containers, createOnNearlyFullShared.call],
+});
+
+const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
+  "baseline/shared": createOnNearlyFull("baseline"),
+  "short-term/shared": createOnNearlyFull("short-term"),
+  "long-term/shared": createOnNearlyFull("long-term"),
+  "keep-task-until-stored/shared": createOnNearlyFull("keep-task-until-stored"),
+  "join-in-flight-create/shared": createOnNearlyFull("join-in-flight-create"),
+  "release-name-on-cancel/shared": createOnNearlyFull("release-name-on-cancel"),
+  "keep-task-release-name/shared": createOnNearlyFull("keep-task-release-name"),
+  "enospc-everywhere": {
+    "enospc-everywhere-pre-99748-no-state-regression-lowered": [
+      { field: "containers[p:c#2]", model: "listed", real: "absent" },
+      { field: "calls[2].ok", model: true, real: false },
+    ],
+  },
+};
 
 export function knownDifferences(variant: string, trace: string): readonly KnownDifference[] {
   return known[variant]?.[trace] ?? [];

@@ -82,7 +82,8 @@ export interface CriContainer {
   /**
    * A failed start closed the container's IO, which removes its FIFO dir (container.go:NewTask's
    * deferred Close, task.go:Delete; cio/io_unix.go:NewFIFOSetInDir's closer RemoveAll), so no
-   * later start can open them. Memory only: recovery makes new FIFOs (restart.go:loadContainer).
+   * later start can open them. Memory only: recovery makes new FIFOs (restart.go:loadContainer),
+   * except for a container whose Created task it deletes with the IO on that task's FIFOs.
    */
   ioClosed?: true;
 }

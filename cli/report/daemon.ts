@@ -137,9 +137,13 @@ export function withDaemons(results: Results): Results {
   const release = (results.containerd ?? "1.6") as Release;
   const runs = new Map<string, DaemonRun[]>();
   const runsOf = (variant: string) => runs.get(variant) ?? runs.set(variant, daemonRuns(variant, release)).get(variant)!;
+  // A variant with no recording on this release (long-term has no 1.7 port) says nothing.
   const annotate = (configs: ConfigResults[]) =>
-    configs.map((config) => ({ ...config, cells: config.cells.map((cell) => ({ ...cell, daemon: cellOnDaemon(config, cell, runsOf(config.containerd), release) })) }));
-  const rows = [...results.configs, ...(results.shared?.configs ?? [])];
+    configs.map((config) => {
+      const recorded = runsOf(config.containerd);
+      return recorded.length === 0 ? config : { ...config, cells: config.cells.map((cell) => ({ ...cell, daemon: cellOnDaemon(config, cell, recorded, release) })) };
+    });
+  const rows = [...results.configs, ...(results.shared?.configs ?? [])].filter((r) => runsOf(r.containerd).length > 0);
   const daemons = [...new Set(rows.map((r) => `${r.containerd}\u0000${r.disk ?? "split"}`))].map((key): DaemonRecord => {
     const [variant, layout] = key.split("\u0000") as [string, DiskLayout];
     const known = runsOf(variant).filter((r) => r.lowered === null && r.layout === layout);
