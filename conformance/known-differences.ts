@@ -11,24 +11,6 @@ export interface KnownDifference {
   real: unknown;
 }
 
-/**
- * long-term's patched daemon on the shared layout (`--disk shared`): a bolt commit that rewrites
- * an existing record took no new block where the model counts one (model/disk.ts:
- * boltRecordUpdate, measured on the split layout's start-on-full-disk, where such a commit
- * failed on a full disk). In shared-start-failure-fits, A's exit frees one block (its task's
- * work dir); A's status update into its record, B's task work dir and B's StartedAt update then
- * all fit, so B runs: both record updates went into pages bbolt had freed inside meta.db
- * (freelist.go:allocate; blocks already allocated), which the model does not track. Whether a
- * commit finds such pages depends on the commits before it: a cause, not yet a model.
- */
-const longTermShared = {
-  "shared-start-failure-fits": [
-    { field: "containers[B].state", model: "CONTAINER_CREATED", real: "CONTAINER_RUNNING" },
-    { field: "containers[B].process", model: "none", real: "running" },
-    { field: "calls[6].ok", model: false, real: true },
-  ],
-} satisfies Record<string, KnownDifference[]>;
-
 // Keyed by daemon and layout: the variant's name, with "@1.7" for containerd 1.7
 // (containerd-1.7.ts: daemonLabel) and "/shared" on the shared layout (recordings.ts: runLabel).
 // containerd 1.7.24's three differences from 1.6.20 (exit-while-down and
@@ -36,11 +18,57 @@ const longTermShared = {
 // stop-remove-invisible's StopContainer of an unknown id succeeds) are not listed: they are
 // modelled as the "1.7" release (model/releases.ts), which recorded.test.ts and conformance
 // compare 1.7 with.
+// None is listed now: long-term's bolt record updates that took no block
+// (shared-start-failure-fits) are the model's freelist choice "reuse" (model/disk.ts: Freelist,
+// tried by conformance/freelist-choices.ts).
+//
+// The review's counterexamples whose CreateContainer runs on a nearly full disk (disk.room),
+// lowered (traces/counterexamples/<variant>/): the daemon's create ran out of blocks where the
+// model's fit. The model counts one 4 KiB bolt page (4 blocks) for a commit that adds a record
+// (model/disk.ts: boltPage); client.NewContainer commits a lease, the snapshot's record and
+// the container's record with its OCI spec (several KiB, overflow pages), then deletes the
+// lease (client/client.go:NewContainer, metadata/containers.go:Create), and a sandbox's
+// record carries a spec too. Shared layout (shared-start-failure-nearly-full as CRI calls, on
+// every variant): the attempt-1 create fails writing meta.db (ENOSPC) with 9 free blocks and
+// still with 17 (the same trace with disk.room 10..17 on short-term's build), so the killed
+// StartContainer that breaks exit-code-preserved never runs. Split layout (enospc-everywhere's
+// start-failure-forgotten as CRI calls, root left with 15 free blocks for the model's 8
+// writes): the create fails at the snapshot's mkdir, after RunPodSandbox's commits took more of
+// the root filesystem. Measured on the packaged daemon, containerd's whole root on a fresh
+// 1 KiB ext4 (statfs and meta.db's st_blocks after each event): RunPodSandbox took 20 blocks
+// (meta.db +8 KiB), the first CreateContainer 27 (meta.db +20 KiB: five 4 KiB pages; the model
+// counts 9), the next ones 22 each (meta.db +16 KiB, four pages), but one right after a
+// RemoveContainer 6 (meta.db +0: the pages the remove freed), StartContainer 1; with 9 free
+// blocks a second CreateContainer failed writing meta.db after taking 8. Each commit writes its
+// changed nodes into runs of bbolt's freelist when one fits, else at the end of meta.db
+// (tx.go:Commit -> node.spill -> tx.allocate; freelist.go:allocate): the freelist choice of
+// record updates (model/disk.ts) holds for record adds too, "grow" about four pages, "reuse"
+// none. Not modelled yet: the other blocks differ as well (a create 6 where the model counts 5,
+// a sandbox 12 where it counts 9, on which filesystem of the split layout unmeasured), and
+// creates of 20-odd blocks change the disk.room draws (0..10), the nearly-full traces and these
+// lowered counterexamples with them. A cause, not yet a model.
+const createOnNearlyFullShared = {
+  containers: { field: "containers[p:c#3]", model: "listed", real: "absent" },
+  call: { field: "calls[5].ok", model: true, real: false },
+};
+const createOnNearlyFull = (variant: string): Record<string, readonly KnownDifference[]> => ({
+  [`${variant}-pre-99748-exit-code-preserved-shared-lowered`]: [createOnNearlyFullShared.containers, createOnNearlyFullShared.call],
+});
+
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  // The same on the split layout: the one block A's task delete frees is on the root filesystem,
-  // where the bolt file, B's work dir and (long-term) every status live.
-  "long-term": longTermShared,
-  "long-term/shared": longTermShared,
+  "baseline/shared": createOnNearlyFull("baseline"),
+  "short-term/shared": createOnNearlyFull("short-term"),
+  "long-term/shared": createOnNearlyFull("long-term"),
+  "keep-task-until-stored/shared": createOnNearlyFull("keep-task-until-stored"),
+  "join-in-flight-create/shared": createOnNearlyFull("join-in-flight-create"),
+  "release-name-on-cancel/shared": createOnNearlyFull("release-name-on-cancel"),
+  "keep-task-release-name/shared": createOnNearlyFull("keep-task-release-name"),
+  "enospc-everywhere": {
+    "enospc-everywhere-pre-99748-no-state-regression-lowered": [
+      { field: "containers[p:c#2]", model: "listed", real: "absent" },
+      { field: "calls[2].ok", model: true, real: false },
+    ],
+  },
 };
 
 export function knownDifferences(variant: string, trace: string): readonly KnownDifference[] {

@@ -15,6 +15,7 @@ import { replay } from "../properties/replay.ts";
 import { compareObservations, type FieldResult } from "./compare.ts";
 import type { Release } from "./containerd-1.7.ts";
 import { eventsAsRun, type LoadOrders } from "./recordings.ts";
+import { freelistChoices } from "./freelist-choices.ts";
 
 /** More containers than this at a restart: only the trace's schedule, id order one at a time, and all at once (4! x 4 = 96 orders and waves per restart is the most tried). */
 const mostPermuted = 4;
@@ -31,7 +32,8 @@ export interface Held<J> {
 /**
  * The model's observation under each schedule the daemon could have taken, compared with the
  * real one; the first that `clean` accepts wins, else the trace's own (so a disagreement is
- * reported against the schedule the trace names).
+ * reported against the schedule the trace names). bolt's freelist choices (freelist-choices.ts)
+ * are tried first, on either release, each with the trace's own load schedule.
  */
 export function heldToModel<J>(
   events: readonly Event[],
@@ -46,8 +48,15 @@ export function heldToModel<J>(
     const fields = compareObservations(replay(run, config, { log: false }).observation, real);
     return { fields, judged: judge(fields) };
   };
-  const own = compare(eventsAsRun(events, release, loadOrders));
-  if (clean(own.judged) || release === "1.6" || !loadOrders) return own;
+  const asRun = eventsAsRun(events, release, loadOrders);
+  const own = compare(asRun);
+  if (clean(own.judged)) return own;
+  // bolt's freelist, on either release: freelist-choices.ts.
+  for (const { run, schedule } of freelistChoices(asRun)) {
+    const other = compare(run);
+    if (clean(other.judged)) return { ...other, schedule };
+  }
+  if (release === "1.6" || !loadOrders) return own;
   for (const { run, schedule } of errgroupSchedules(events, loadOrders)) {
     const other = compare(run);
     if (clean(other.judged)) return { ...other, schedule };

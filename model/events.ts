@@ -17,10 +17,10 @@ import { hangStorage, resumeStorage } from "./cri/storage.ts";
 import { crashCalls, crashPoints, pointsOf, type CrashCall } from "./cri/crash.ts";
 import { addPod, deletePod } from "./kubelet/pods.ts";
 import { planSyncPod, syncPod } from "./kubelet/sync-pod.ts";
-import { garbageCollect } from "./kubelet/gc.ts";
+import { garbageCollect, planGarbageCollection } from "./kubelet/gc.ts";
 import { callReturned } from "./kubelet/pod-worker.ts";
 import { callDeadline, runtimeGone } from "./kubelet/remote-runtime.ts";
-import { diskLayouts, filesystemNames, filesystemOf, type FsName } from "./disk.ts";
+import { diskLayouts, filesystemNames, filesystemOf, freelistChoices, type FsName } from "./disk.ts";
 import { releaseNames } from "./releases.ts";
 
 const label = z.string().min(1, "must be a non-empty string");
@@ -51,8 +51,17 @@ export interface CatalogueEntry<S extends z.ZodType> {
 /** One entry; the handler's event type is inferred from the schema. */
 const entry = <S extends z.ZodType>(e: CatalogueEntry<S>): CatalogueEntry<S> => e;
 
-/** Most handlers change the world in place inside one immer draft. */
-function changes(world: World, change: (w: World) => CallResult | void): Transition {
+/**
+ * The one place the model writes the world: inside one immer draft, so the world it was given
+ * stays as it was; or, when the caller asked for it (ctx.own), in place on the caller's own
+ * world (the bench's ceiling: the world itself; the checker: its copy, made only now that the
+ * event writes).
+ */
+function changes(world: World, ctx: Ctx, change: (w: World) => CallResult | void): Transition {
+  if (ctx.own) {
+    const own = ctx.own(world);
+    return { world: own, call: change(own) ?? null };
+  }
   let call: CallResult | null = null;
   const next = produce(world, (w) => {
     call = change(w) ?? null;
@@ -74,8 +83,8 @@ function withCrash<T>(w: World, crash: { call: CrashCall; at: string } | undefin
 }
 
 /** A cri.* event's call, with its crashAt. */
-function criCall(world: World, call: CrashCall, crashAt: string | undefined, make: (w: World) => CallResult): Transition {
-  return changes(world, (w) => withCrash(w, crashAt === undefined ? undefined : { call, at: crashAt }, () => make(w)));
+function criCall(world: World, ctx: Ctx, call: CrashCall, crashAt: string | undefined, make: (w: World) => CallResult): Transition {
+  return changes(world, ctx, (w) => withCrash(w, crashAt === undefined ? undefined : { call, at: crashAt }, () => make(w)));
 }
 
 /** A crash point's call and name must go together: `at` is one of `call`'s points. */
@@ -92,12 +101,15 @@ const crashAt = <C extends CrashCall>(call: C) => z.enum(pointsOf(call)).optiona
 /** The CRI calls that name one sandbox or container by id and nothing else. */
 type ByIdCall = "stopPodSandbox" | "removePodSandbox" | "startContainer" | "stopContainer" | "removeContainer";
 
+/** How the harness makes a cri.* event's crashAt (conformance/crash-points.ts). */
+const crashOnDaemon = "; crashAt: a --variant build holds the call at the point's TEST-ONLY hook and containerd is SIGKILLed there";
+
 /** The entry of a by-id CRI call: `cri.<call>` with the id and an optional crash point, run through the CRI API. */
 function byIdCall<T extends `cri.${ByIdCall}`, C extends ByIdCall>(type: T, call: C, daemon: string) {
   return entry({
     schema: z.strictObject({ type: z.literal(type), id: label, crashAt: crashAt(call) }),
-    handle: (world, ctx, e) => criCall(world, call, e.crashAt, (w) => cri[call](w, ctx, e.id)),
-    daemon: { runs: daemon },
+    handle: (world, ctx, e) => criCall(world, ctx, call, e.crashAt, (w) => cri[call](w, ctx, e.id)),
+    daemon: { runs: daemon + crashOnDaemon },
   });
 }
 
@@ -111,12 +123,12 @@ export const eventCatalogue = {
       containers: z.array(label).min(1),
       restartPolicy: z.enum(restartPolicies).optional(),
     }),
-    handle: (world, ctx, e) => changes(world, (w) => addPod(w, ctx, e.pod, e.containers, e.restartPolicy ?? "Always")),
+    handle: (world, ctx, e) => changes(world, ctx, (w) => addPod(w, ctx, e.pod, e.containers, e.restartPolicy ?? "Always")),
     daemon: noKubelet,
   }),
   "pod.delete": entry({
     schema: z.strictObject({ type: z.literal("pod.delete"), pod: label }),
-    handle: (world, ctx, e) => changes(world, (w) => deletePod(w, ctx, e.pod)),
+    handle: (world, ctx, e) => changes(world, ctx, (w) => deletePod(w, ctx, e.pod)),
     daemon: noKubelet,
   }),
   // `crash` (added): containerd dies at that point inside one of the calls this sync makes.
@@ -128,22 +140,26 @@ export const eventCatalogue = {
     // as it is, outside the draft; a sync with nothing to do changes nothing.
     handle: (world, ctx, e) => {
       const plan = planSyncPod(world, ctx, e.pod);
-      return { world: plan ? produce(world, (w) => withCrash(w, e.crash, () => syncPod(w, ctx, plan))) : world, call: null };
+      return plan ? changes(world, ctx, (w) => void withCrash(w, e.crash, () => syncPod(w, ctx, plan))) : { world, call: null };
     },
     daemon: noKubelet,
   }),
   // Added to design.md's list: one pass of the kubelet's container GC (kuberuntime_gc.go).
   "kubelet.gc": entry({
     schema: z.strictObject({ type: z.literal("kubelet.gc") }),
-    handle: (world, ctx) => changes(world, (w) => garbageCollect(w, ctx)),
+    // Planned on the world as the pass finds it: a pass with nothing to remove changes nothing.
+    handle: (world, ctx) => {
+      const plan = planGarbageCollection(world);
+      return plan ? changes(world, ctx, (w) => garbageCollect(w, ctx, plan)) : { world, call: null };
+    },
     daemon: noKubelet,
   }),
   // A trace's CRI calls are made as the kubelet's CRI client makes them, deadlines included.
   "cri.runPodSandbox": entry({
     schema: z.strictObject({ type: z.literal("cri.runPodSandbox"), pod: label, id: label, attempt, crashAt: crashAt("runPodSandbox") }),
     handle: (world, ctx, e) =>
-      criCall(world, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
-    daemon: { runs: "RunPodSandbox through the CRI socket" },
+      criCall(world, ctx, "runPodSandbox", e.crashAt, (w) => cri.runPodSandbox(w, ctx, { id: e.id, pod: e.pod, attempt: e.attempt, deadline: callDeadline(w, "runPodSandbox") })),
+    daemon: { runs: "RunPodSandbox through the CRI socket" + crashOnDaemon },
   }),
   "cri.stopPodSandbox": byIdCall("cri.stopPodSandbox", "stopPodSandbox", "StopPodSandbox through the CRI socket"),
   "cri.removePodSandbox": byIdCall("cri.removePodSandbox", "removePodSandbox", "RemovePodSandbox through the CRI socket"),
@@ -158,10 +174,10 @@ export const eventCatalogue = {
       crashAt: crashAt("createContainer"),
     }),
     handle: (world, ctx, e) =>
-      criCall(world, "createContainer", e.crashAt, (w) =>
+      criCall(world, ctx, "createContainer", e.crashAt, (w) =>
         cri.createContainer(w, ctx, { id: e.id, sandboxId: e.sandbox, name: e.name, attempt: e.attempt, deadline: callDeadline(w, "createContainer") }),
       ),
-    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" },
+    daemon: { runs: "CreateContainer through the CRI socket (busybox, the trace's command or a control script)" + crashOnDaemon },
   }),
   "cri.startContainer": byIdCall("cri.startContainer", "startContainer", "StartContainer through the CRI socket"),
   "cri.stopContainer": byIdCall("cri.stopContainer", "stopContainer", "StopContainer through the CRI socket, timeout 0"),
@@ -169,7 +185,7 @@ export const eventCatalogue = {
   "process.exit": entry({
     schema: z.strictObject({ type: z.literal("process.exit"), id: label, code: z.number().int().min(0).max(255) }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         if (w.shim.tasks[e.id]?.status !== "running") say(ctx, "shim", `no running process for ${e.id}`);
         else taskExited(w, ctx, e.id, e.code);
       }),
@@ -178,7 +194,7 @@ export const eventCatalogue = {
   "containerd.stop": entry({
     schema: z.strictObject({ type: z.literal("containerd.stop") }),
     handle: (world, ctx) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         stopContainerd(w, ctx);
         runtimeGone(w, ctx);
       }),
@@ -189,17 +205,19 @@ export const eventCatalogue = {
   // all at once, an errgroup; model/releases.ts), 1 or more as a schedule of 1.7's errgroup.
   "containerd.start": entry({
     schema: z.strictObject({ type: z.literal("containerd.start"), order: z.array(label).optional(), parallel: z.number().int().min(1).optional() }),
-    handle: (world, ctx, e) => changes(world, (w) => startContainerd(w, ctx, { order: e.order ?? [], ...(e.parallel === undefined ? {} : { parallel: e.parallel }) })),
+    handle: (world, ctx, e) => changes(world, ctx, (w) => startContainerd(w, ctx, { order: e.order ?? [], ...(e.parallel === undefined ? {} : { parallel: e.parallel }) })),
     daemon: { runs: "the daemon starts on the same root and state" },
   }),
   // `fs` (added): only the filesystem that holds containerd's root ("root") or the CRI
   // plugin's dir ("cri"); one and the same under the shared layout. Without it, every one.
   // Blocks freed later (a task delete, a rename, a remove) can be written again.
+  // `freelist` (added): what bbolt's freelist holds for a record update from now on (disk.ts: Freelist).
   "disk.fill": entry({
-    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional() }),
+    schema: z.strictObject({ type: z.literal("disk.fill"), fs: z.enum(filesystemNames).optional(), freelist: z.enum(freelistChoices).optional() }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         w.disk.room = null;
+        w.disk.freelist = e.freelist ?? "grow";
         for (const fs of named(ctx, e.fs)) w.disk.free[fs] = 0;
         say(ctx, "disk", e.fs === undefined ? "full: every write fails with ENOSPC" : `${filesystemOf(ctx, e.fs)} filesystem full: its writes fail with ENOSPC`);
       }),
@@ -208,7 +226,7 @@ export const eventCatalogue = {
   "disk.free": entry({
     schema: z.strictObject({ type: z.literal("disk.free"), fs: z.enum(filesystemNames).optional() }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         w.disk.room = null;
         for (const fs of named(ctx, e.fs)) w.disk.free[fs] = null;
         say(ctx, "disk", e.fs === undefined ? "room again" : `room again on the ${filesystemOf(ctx, e.fs)} filesystem`);
@@ -222,10 +240,11 @@ export const eventCatalogue = {
   // restated in blocks: the one filesystem has `writes` free blocks (a status write or a
   // directory takes one), and blocks freed later count.
   "disk.room": entry({
-    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0) }),
+    schema: z.strictObject({ type: z.literal("disk.room"), writes: z.number().int().min(0), freelist: z.enum(freelistChoices).optional() }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         const shared = ctx.config.disk.layout === "shared";
+        w.disk.freelist = e.freelist ?? "grow";
         w.disk.room = shared ? null : e.writes;
         w.disk.free = { root: shared ? e.writes : null, cri: null };
         say(ctx, "disk", shared ? `nearly full: ${e.writes} free block(s)` : `nearly full: room for ${e.writes} more write(s)`);
@@ -241,7 +260,7 @@ export const eventCatalogue = {
   // only the next N calls (a slow snapshot), later ones go through.
   "storage.hang": entry({
     schema: z.strictObject({ type: z.literal("storage.hang"), pod: label.optional(), calls: z.number().int().min(1).optional() }),
-    handle: (world, ctx, e) => changes(world, (w) => hangStorage(w, ctx, { pod: e.pod, calls: e.calls })),
+    handle: (world, ctx, e) => changes(world, ctx, (w) => hangStorage(w, ctx, { pod: e.pod, calls: e.calls })),
     daemon: { runs: "a build with the TEST-ONLY hooks (--variant) holds every create call inside NewContainer, before the rootfs snapshot (conformance/slow-calls.ts); one pod's or the next N calls are not wired" },
   }),
   // Added: the storage answers again: new calls go through; the calls already waiting finish
@@ -257,7 +276,7 @@ export const eventCatalogue = {
       call: label.optional(),
     }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         for (const returned of resumeStorage(w, ctx, { pod: e.pod, call: e.call }, e.waiting ?? "finish")) callReturned(w, ctx, returned);
         // containerd died inside a returning call (cri/crash.ts): the kubelet's other calls break.
         if (w.cri.phase === "down") runtimeGone(w, ctx);
@@ -272,7 +291,7 @@ export const eventCatalogue = {
       .strictObject({ type: z.literal("containerd.crash"), call: crashCall, at: z.string() })
       .superRefine((e, issues) => checkPoint(e, issues, ["at"])),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         w.faults.crash = { call: e.call, at: e.at };
         say(ctx, "cri", `containerd will die when a ${e.call} call reaches ${e.at}`);
       }),
@@ -285,7 +304,7 @@ export const eventCatalogue = {
   "shim.fail": entry({
     schema: z.strictObject({ type: z.literal("shim.fail"), op: z.enum(["start", "delete"]) }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         w.faults.shim.push(e.op);
         say(ctx, "shim", `the next task ${e.op} fails`);
       }),
@@ -296,7 +315,7 @@ export const eventCatalogue = {
   "faults.disarm": entry({
     schema: z.strictObject({ type: z.literal("faults.disarm") }),
     handle: (world, ctx) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         w.faults.crash = null;
         w.faults.shim = [];
         say(ctx, "cri", "no crash point or shim failure armed any more");
@@ -308,7 +327,7 @@ export const eventCatalogue = {
   "clock.tick": entry({
     schema: z.strictObject({ type: z.literal("clock.tick"), seconds: z.number().int().min(1) }),
     handle: (world, ctx, e) =>
-      changes(world, (w) => {
+      changes(world, ctx, (w) => {
         w.clock.seconds += e.seconds;
         say(ctx, "cri", `${e.seconds}s pass`);
         timePasses(w, ctx);

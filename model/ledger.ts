@@ -4,7 +4,7 @@
 // takes note of those reports and of what the CRI API shows. Observations, the history-based
 // properties and the generators' coverage read it; the model never does.
 import type { World } from "./world.ts";
-import { visibleContainers } from "./cri/list.ts";
+import { visibleContainers, type ContainerView } from "./cri/list.ts";
 import { lifecycleRank } from "./status.ts";
 import type { CriCall } from "./cri/api.ts";
 import type { CallResult } from "./cri/call.ts";
@@ -63,22 +63,26 @@ export interface Ledger {
 
 export const emptyLedger: Ledger = { containers: [], sandboxes: [], reached: {}, exitCodes: {}, situations: new Set() };
 
-/** The observer after one event: the handlers' reports, then what the CRI reports now. */
-export function takeNote(ledger: Ledger, reports: readonly Report[], w: World): Ledger {
+/**
+ * The observer after one event: the handlers' reports, then what the CRI reports now
+ * (`visible`: what ListContainers shows, when the caller listed it already; "seen" when the
+ * world is the very one the observer took note of last, so the CRI reports nothing new).
+ */
+export function takeNote(ledger: Ledger, reports: readonly Report[], w: World, visible: readonly ContainerView[] | "seen" = visibleContainers(w)): Ledger {
   let next = ledger;
   for (const report of reports) {
     if (report.kind === "container created") next = { ...next, containers: [...next.containers, report.facts] };
     else if (report.kind === "sandbox created") next = { ...next, sandboxes: [...next.sandboxes, report.facts] };
     else if (report.kind === "situation" && !next.situations.has(report.situation)) next = { ...next, situations: new Set(next.situations).add(report.situation) };
   }
-  return noteReported(next, w);
+  return visible === "seen" ? next : noteReported(next, visible);
 }
 
 /** The furthest lifecycle state and the first exit code the CRI API shows for each container. */
-function noteReported(ledger: Ledger, w: World): Ledger {
+function noteReported(ledger: Ledger, visible: readonly ContainerView[]): Ledger {
   let reached: Record<string, number> | null = null;
   let exitCodes: Record<string, number> | null = null;
-  for (const c of visibleContainers(w)) {
+  for (const c of visible) {
     const rank = lifecycleRank(c.state);
     if (rank === null) continue;
     const before = ledger.reached[c.id];

@@ -3,6 +3,7 @@
 // to the observer (ledger.ts).
 import type { Config } from "./config.ts";
 import type { Report } from "./ledger.ts";
+import type { World } from "./world.ts";
 
 export type Part = "kubelet" | "cri" | "shim" | "disk" | "metadata";
 export const parts: readonly Part[] = ["kubelet", "cri", "shim", "disk", "metadata"];
@@ -25,6 +26,8 @@ export interface Ctx {
   log: LogLine[] | null;
   /** What the handlers tell the observer (ledger.ts); the model never reads it back. */
   reports: Report[];
+  /** The world the step writes in place, the caller's own, made from the world it was given when it first writes (step.ts); else immer copies. */
+  own?: (world: World) => World;
   /** The CRI call being served (cri/api.ts, a late call's return): only its own crash points fire (cri/crash.ts). */
   serving?: string;
 }

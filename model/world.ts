@@ -2,7 +2,7 @@
 // Every part keeps exactly what the real component keeps; nothing here is derived.
 import type { RestartPolicy } from "./events.ts";
 import type { Status } from "./status.ts";
-import type { FsName } from "./disk.ts";
+import type { Freelist, FsName } from "./disk.ts";
 import type { CrashCall } from "./cri/crash.ts";
 
 /** The filesystems under containerd's root (the persistent disk, disk.ts). Survive restarts. */
@@ -18,6 +18,8 @@ export interface Disk {
   checkpoints: Record<string, Status>;
   /** Sandbox ids whose root dir <root>/io.containerd.grpc.v1.cri/sandboxes/<id> exists. */
   sandboxDirs: string[];
+  /** Whether a bolt commit that rewrites a record finds freed pages in meta.db (disk.ts: Freelist). */
+  freelist: Freelist;
 }
 
 /** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
@@ -80,7 +82,8 @@ export interface CriContainer {
   /**
    * A failed start closed the container's IO, which removes its FIFO dir (container.go:NewTask's
    * deferred Close, task.go:Delete; cio/io_unix.go:NewFIFOSetInDir's closer RemoveAll), so no
-   * later start can open them. Memory only: recovery makes new FIFOs (restart.go:loadContainer).
+   * later start can open them. Memory only: recovery makes new FIFOs (restart.go:loadContainer),
+   * except for a container whose Created task it deletes with the IO on that task's FIFOs.
    */
   ioClosed?: true;
 }
@@ -200,7 +203,7 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [] },
+    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [], freelist: "grow" },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),

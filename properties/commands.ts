@@ -105,10 +105,15 @@ export const commandCatalogue = {
     fragments: [{ weight: 1, arbitrary: fc.constant({}) }],
     alphabet: { once: [{}], onShared: [{ parallel: allLoadsAtOnce }] },
   }),
+  // A fill after which bolt's record updates find freed pages in meta.db (model/disk.ts: Freelist):
+  // a choice the daemon's history makes, tried like recover()'s schedules.
   "disk.fill": generated("disk.fill", {
     resolve: asIs("disk.fill"),
-    fragments: [{ weight: 2, arbitrary: fc.constant({}) }],
-    alphabet: { once: [{}] },
+    fragments: [
+      { weight: 2, arbitrary: fc.constant({}) },
+      { weight: 1, arbitrary: fc.constant({ freelist: "reuse" as const }) },
+    ],
+    alphabet: { once: [{}], onShared: [{ freelist: "reuse" }] },
   }),
   "disk.free": generated("disk.free", {
     resolve: asIs("disk.free"),
@@ -120,7 +125,12 @@ export const commandCatalogue = {
   // start 1 (its status write's rename gives one back), an exit gives one back (its task delete).
   "disk.room": generated("disk.room", {
     resolve: asIs("disk.room"),
-    fragments: [{ weight: 1, arbitrary: fc.integer({ min: 0, max: 10 }).map((writes) => ({ writes })) }],
+    fragments: [
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.integer({ min: 0, max: 10 }), fc.boolean()).map(([writes, reuse]) => (reuse ? { writes, freelist: "reuse" as const } : { writes })),
+      },
+    ],
     alphabet: { once: [{ writes: 1 }] },
   }),
   "clock.tick": generated("clock.tick", {

@@ -45,6 +45,31 @@ describe("an exit on a full disk", () => {
   });
 });
 
+describe("bbolt's freelist choice", () => {
+  // shared-start-failure-fits: A runs, B is created, the disk fills, A exits, B is started.
+  const startAfterExit = (freelist?: "grow" | "reuse"): Event[] => [
+    { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+    { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+    { type: "cri.createContainer", id: "B", sandbox: "sb", name: "b", attempt: 0 },
+    { type: "cri.startContainer", id: "A" },
+    freelist ? { type: "disk.fill", freelist } : { type: "disk.fill" },
+    { type: "process.exit", id: "A", code: 2 },
+    { type: "cri.startContainer", id: "B" },
+  ];
+
+  it("long-term, grow (the default): A's exit update takes the block its task delete freed, so B's task finds none: CREATED", () => {
+    expect(container(startAfterExit(), on("shared", "long-term/99748"), "B")).toMatchObject({ state: "CONTAINER_CREATED", process: "none" });
+  });
+
+  it("long-term, reuse: both record updates go into freed pages, B's task takes the freed block and runs, as on long-term's daemon", () => {
+    expect(container(startAfterExit("reuse"), on("shared", "long-term/99748"), "B")).toMatchObject({ state: "CONTAINER_RUNNING", process: "running" });
+  });
+
+  it("a status checkpoint file is no bolt commit: baseline is the same under either choice", () => {
+    expect(container(startAfterExit("reuse"), on("shared"), "B")).toEqual(container(startAfterExit(), on("shared"), "B"));
+  });
+});
+
 describe("disk.fill with fs", () => {
   const createdThenCriFull: Event[] = [
     { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },

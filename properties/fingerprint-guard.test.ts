@@ -17,7 +17,7 @@ import type { World } from "../model/world.ts";
 import type { Ledger } from "../model/ledger.ts";
 import { makeContainerName, makeSandboxName } from "../model/names.ts";
 import { checkSafety } from "./invariants.ts";
-import { fingerprint } from "./fingerprint.ts";
+import { fingerprint, fingerprintText } from "./fingerprint.ts";
 import { alphabet, resolve } from "./commands.ts";
 import { advance, initialState, type State } from "./run.ts";
 import { scenarioArbitrary } from "./generators.ts";
@@ -34,7 +34,7 @@ const fromTree = (tree: object): State => {
 };
 
 type Print = (s: State, symmetry: boolean) => string;
-const print: Print = (s, symmetry) => fingerprint(s.world, s.ledger, { symmetry }).key;
+const print: Print = (s, symmetry) => fingerprintText(fingerprint(s.world, s.ledger, { symmetry }));
 const broken = (s: State): string[] => [...new Set(checkSafety(s.world, s.ledger).map((v) => v.property))].sort();
 
 // --- The sample -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ const startErrorRewritten = violated(
 /** #11504 short-term's risk (reference 7.a), now expressible: a start interrupted between task.Start and its status write. */
 const createdAfterCrashedStart = violated(
   10,
-  "containerd dies inside StartContainer after task.Start, before the StartedAt write, so the checkpoint says CREATED under a running task; recovery on a full disk makes it RUNNING in memory only (WithStatusWhenRestart ignores the ENOSPC), the exit handler deletes the task and fails to store the exit, and the next restart reads CREATED with no task: reported CREATED after RUNNING (traces/issue-11504-start-crash-created.json)",
+  "containerd dies inside StartContainer after task.Start, before the StartedAt write, so the checkpoint says CREATED under a running task; recovery on a full disk makes it RUNNING in memory only (WithStatusWhenRestart ignores the ENOSPC), the exit handler deletes the task and fails to store the exit, and the next restart reads CREATED with no task: reported CREATED after RUNNING (traces/issue-11504-start-crash-created.json). Shown on short-term's patched daemon, SIGKILLed at the test hook after task.Start: RUNNING after the restart on the full disk, CREATED after the exit and the next restart (traces/crash-startContainer-task-started*.json, conformance/recorded/short-term/crash-points/)",
 );
 
 /**
@@ -76,7 +76,7 @@ const skipsAtRecovery = {
   "names-unique": violated(12, "a hidden container's name is free in the CRI plugin, so its replacement takes it while bolt still holds the original"),
   "no-invisible-container": violated(10, "the status rewrite at recovery fails with ENOSPC and restart.go skips the container"),
   "no-state-regression": holds(
-    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all, which is what a start interrupted after task.Start becomes at a recovery on a full disk (traces/issue-11504-start-crash-created.json)",
+    "every state change writes the checkpoint before memory changes (UpdateSync is transactional), so recovery never reads an older state than the CRI reported; a skipped container is not reported at all, which is what a start interrupted after task.Start becomes at a recovery on a full disk (traces/issue-11504-start-crash-created.json; so does the baseline build, SIGKILLed there: traces/crash-startContainer-task-started.json, invisible at both restarts)",
   ),
   "exit-code-preserved": startErrorRewritten,
 } satisfies Partial<Row>;

@@ -160,7 +160,7 @@ export function registerConformance(program: Command): void {
             if (opts.record) writeRecording(join(opts.record, recordingDir(release, variant, layout)), trace.name, recording);
             // The model under the same variant and layout, its restarts loading as the daemon's did (on 1.7, as it may have).
             const held = heldToModel(trace.events, release, real.loadOrders, config, real.observation, (fields) => judge(label, trace.name, fields), isClean);
-            if (held.schedule) real.notes.push(`agrees under another schedule of containerd 1.7's parallel loads (an errgroup; no run reveals how they interleaved): ${held.schedule}`);
+            if (held.schedule) real.notes.push(`agrees under another of the model's choices, which no run reveals (containerd 1.7's parallel loads, an errgroup; bolt's freelist): ${held.schedule}`);
             return { real, fields: held.fields, judged: held.judged };
           };
           let { real, fields, judged } = await attempt();

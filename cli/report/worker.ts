@@ -3,6 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import { setAutoFreeze } from "immer";
 import { checkConfig, type ConfigJob, type ConfigVerdicts, type JobProgress } from "./check-config.ts";
+import { stepOnOwnCopies } from "../../properties/run.ts";
 
 export type ToWorker = ConfigJob;
 export type FromWorker = { type: "progress"; progress: JobProgress } | { type: "done"; result: ConfigVerdicts };
@@ -12,8 +13,9 @@ if (!port) throw new Error("cli/report/worker.ts runs only as a worker thread");
 
 const progressEvery = 50;
 
-// A worker has its own immer: unfrozen as in the main thread (cli/main.ts).
+// A worker has its own immer and run loop: unfrozen and stepping on own copies as in the main thread (cli/main.ts).
 setAutoFreeze(false);
+stepOnOwnCopies(true);
 
 port.on("message", (job: ToWorker) => {
   const post = (message: FromWorker) => port.postMessage(message);

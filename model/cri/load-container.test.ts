@@ -71,6 +71,13 @@ describe("loadContainerStatus: recovered state = f(checkpoint, task)", () => {
     expect(r.status.startedAt).toBe(NOW);
   });
 
+  it("a CREATED checkpoint with a Created task (restart during StartContainer, before task.Start) stays CREATED, its IO closed with the deleted task; only then", () => {
+    const r = loadContainerStatus(checkpoints.CREATED!, tasks.created!, NOW, true);
+    expect(stateOf(r.status, r.unknown)).toBe("CONTAINER_CREATED");
+    expect(r.ioClosed).toBe(true);
+    for (const task of ["notFound", "running", "stopped"]) expect(loadContainerStatus(checkpoints.CREATED!, tasks[task]!, NOW, true).ioClosed, task).toBe(false);
+  });
+
   it("a CREATED container whose sandbox is gone cannot get its IO and is UNKNOWN", () => {
     const r = loadContainerStatus(checkpoints.CREATED!, tasks.notFound!, NOW, false);
     expect(stateOf(r.status, r.unknown)).toBe("CONTAINER_UNKNOWN");

@@ -14,6 +14,8 @@ export interface Recovered {
   deleteTask: boolean;
   /** An exit monitor waits on the running task. */
   exitMonitor: boolean;
+  /** The container's IO is the deleted Created task's, whose FIFOs the delete removed (world.ts: ioClosed). */
+  ioClosed: boolean;
   /** Why the container is UNKNOWN, when loadContainer logs "Failed to load container status". */
   loadError: string | null;
 }
@@ -37,6 +39,7 @@ export function loadContainerStatus(
   const state = stateOf(status, unknown);
   let deleteTask = false;
   let exitMonitor = false;
+  let ioClosed = false;
   let loadError: string | null = null;
   const exitedUnknown = (): void => {
     status.finishedAt = now;
@@ -52,6 +55,11 @@ export function loadContainerStatus(
     case "created":
       // restart.go: a created task only exists if containerd died during StartContainer.
       deleteTask = true;
+      // Its IO is the one cntr.Task's attach made on the task's FIFOs (cio.WithFIFOs), which
+      // t.Delete closes (task.go:Delete), removing them (container.go:loadFifos' closer):
+      // container_start.go's ioCreation reuses cntr.IO, so the next start cannot open them
+      // (seen on the daemon: traces/crash-startContainer-task-created.json).
+      ioClosed = true;
       if (state !== "CONTAINER_CREATED") loadError = `unexpected container state for created task: "${state}"`;
       break;
     case "running":
@@ -81,5 +89,5 @@ export function loadContainerStatus(
   }
   // "Only set the unknown field in this case, because other fields may contain useful information".
   if (loadError !== null) unknown = true;
-  return { status, unknown, deleteTask, exitMonitor, loadError };
+  return { status, unknown, deleteTask, exitMonitor, ioClosed, loadError };
 }

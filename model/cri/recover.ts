@@ -133,7 +133,7 @@ function storeLoaded(w: World, ctx: Ctx, id: string, recovered: Recovered, holdS
     return false;
   }
   if (recovered.deleteTask && holdStoppedTask && stored === "stored") later(() => deleteTask(w, ctx, id));
-  w.cri.containers[id] = { id, status: recovered.status, unknown: recovered.unknown, exitMonitor: recovered.exitMonitor };
+  w.cri.containers[id] = { id, status: recovered.status, unknown: recovered.unknown, exitMonitor: recovered.exitMonitor, ...(recovered.ioClosed ? { ioClosed: true as const } : {}) };
   return true;
 }
 

@@ -8,8 +8,11 @@ export interface PodStatus {
   containers: ContainerView[];
 }
 
+function newestFirst(a: { createdAt: number }, b: { createdAt: number }): number {
+  return b.createdAt - a.createdAt;
+}
+
 export function getPodStatus(w: World, pod: string): PodStatus {
-  const newestFirst = (a: { createdAt: number }, b: { createdAt: number }) => b.createdAt - a.createdAt;
   return {
     sandboxes: visibleSandboxes(w).filter((s) => s.pod === pod).sort(newestFirst),
     containers: visibleContainers(w).filter((c) => c.pod === pod).sort(newestFirst),

@@ -1,0 +1,62 @@
+// The model against what the patched daemons did on the crash-point traces (issue 14 item 5):
+// containerd SIGKILLed while a call is held at a TEST-ONLY hook (crash-points.ts), so only
+// --variant builds run them, baseline-from-source included. Recorded by
+//   restart-sim conformance --variant baseline,short-term traces/crash-*.json --record DIR   (as root)
+// with DIR/<variant>/<trace>.json moved to recorded/<variant>/crash-points/ (the packaged
+// daemon's recordings are recorded/baseline/ itself, and it cannot run these). Each restart is
+// replayed in the order the daemon loaded (recordings.ts: eventsAsRun); differences are
+// findings, listed in known-differences.ts under the variant and the trace's name.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseTrace, type Trace } from "../model/trace.ts";
+import { configOrThrow } from "../model/config.ts";
+import { replay } from "../properties/replay.ts";
+import { compareObservations } from "./compare.ts";
+import { judge } from "./known-differences.ts";
+import { eventsAsRun, type Recording } from "./recordings.ts";
+import { needsTestHooks } from "./run-trace.ts";
+import { crashCalls, pointsOf } from "../model/cri/crash.ts";
+
+const dir = new URL("./recorded/", import.meta.url);
+const traces = new URL("../traces/", import.meta.url);
+
+function readTrace(name: string): Trace {
+  const parsed = parseTrace(readFileSync(new URL(`${name}.json`, traces), "utf8"));
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.trace;
+}
+
+const crashTraces = readdirSync(traces)
+  .filter((f) => /^crash-.*\.json$/.test(f))
+  .map((f) => f.replace(/\.json$/, ""))
+  .sort();
+
+const recorded = readdirSync(dir)
+  .sort()
+  .flatMap((variant) => {
+    const under = new URL(`${variant}/crash-points/`, dir);
+    if (!existsSync(under)) return [];
+    return readdirSync(under)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => ({ variant, name: f.replace(/\.json$/, ""), observation: new URL(f, under) }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+  });
+
+describe("model vs the patched daemons on crash points", () => {
+  it("has a crash point of every CRI call kind, each trace recorded on baseline-from-source and short-term", () => {
+    // Every point of model/cri/crash.ts has its trace.
+    expect(crashTraces.filter((t) => !t.endsWith("-first-restart"))).toEqual(crashCalls.flatMap((call) => pointsOf(call).map((at) => `crash-${call}-${at}`)).sort());
+    const calls = new Set(crashTraces.map((t) => t.split("-")[1]));
+    expect([...calls].sort()).toEqual(["createContainer", "removeContainer", "removePodSandbox", "runPodSandbox", "startContainer", "stopContainer", "stopPodSandbox"]);
+    for (const variant of ["baseline", "short-term"]) expect(recorded.filter((r) => r.variant === variant).map((r) => r.name), variant).toEqual(crashTraces);
+    for (const name of crashTraces) expect(needsTestHooks(readTrace(name)), name).toMatch(/crashAt/);
+  });
+
+  it.each(recorded)("$variant: $name: every field agrees or is a listed finding", ({ variant, name, observation }) => {
+    const real = JSON.parse(readFileSync(observation, "utf8")) as Recording;
+    const model = replay(eventsAsRun(readTrace(name).events, "1.6", real.loadOrders), configOrThrow(`${variant}/99748`), { log: false }).observation;
+    const { unexpected, stale } = judge(variant, name, compareObservations(model, real));
+    expect(unexpected).toEqual([]);
+    expect(stale).toEqual([]);
+  });
+});
