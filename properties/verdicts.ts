@@ -222,7 +222,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     ...namesHeldBySlowCalls,
     "no-state-regression": violated(
       10,
-      "the copy of an exit (here a failed start's: its StartedAt write got ENOSPC, the killed task's exit recovered at the next restart) goes into the metadata record with a bolt commit, which needs a block that a nearly full disk refuses: the task delete before it frees the work dir's block, but disk.room counts writes, not frees, as when another writer takes the freed block first; the exit is kept in memory only and the next restart reads the stale CREATED checkpoint with no task: reported CREATED after EXITED",
+      "the copy of an exit (here a failed start's: its StartedAt write got ENOSPC, the killed task's exit recovered at the next restart) goes into the metadata record with a bolt commit, which needs a block that a nearly full disk refuses: the task delete before it frees the work dir's block, but disk.room counts writes, not frees, as when another writer takes the freed block first; the exit is kept in memory only and the next restart reads the stale CREATED checkpoint with no task: reported CREATED after EXITED (traces/exit-in-record-copy-refused.json)",
     ),
     "exit-code-preserved": violated(
       12,
