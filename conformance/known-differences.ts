@@ -63,6 +63,7 @@ const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDiffe
   "join-in-flight-create/shared": createOnNearlyFull("join-in-flight-create"),
   "release-name-on-cancel/shared": createOnNearlyFull("release-name-on-cancel"),
   "keep-task-release-name/shared": createOnNearlyFull("keep-task-release-name"),
+  "exit-in-record/shared": createOnNearlyFull("exit-in-record"),
   "enospc-everywhere": {
     "enospc-everywhere-pre-99748-no-state-regression-lowered": [
       { field: "containers[p:c#2]", model: "listed", real: "absent" },
