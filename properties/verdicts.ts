@@ -222,11 +222,11 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     ...namesHeldBySlowCalls,
     "no-state-regression": violated(
       10,
-      "the copy of an exit (here a failed start's: its StartedAt write got ENOSPC, the killed task's exit recovered at the next restart) goes into the metadata record with a bolt commit, which needs a block that a nearly full disk refuses: the task delete before it frees the work dir's block, but disk.room counts writes, not frees, as when another writer takes the freed block first; the exit is kept in memory only and the next restart reads the stale CREATED checkpoint with no task: reported CREATED after EXITED (traces/exit-in-record-copy-refused.json)",
+      "the copy of an exit (here a failed start's: its StartedAt write got ENOSPC, the killed task's exit recovered at the next restart) goes into the metadata record with a bolt commit, which needs more than the one block the task delete before it frees (a page in the model; measured on exit-in-record's daemon, where every exit on a full disk stays RUNNING); the exit is kept in memory only and the next restart reads the stale CREATED checkpoint with no task: reported CREATED after EXITED (traces/exit-in-record-copy-refused.json)",
     ),
     "exit-code-preserved": violated(
       12,
-      "an exit recovered from a stopped task on a nearly full disk: its checkpoint write fails and so does its copy's bolt commit (a block the task delete freed is not left for it), so it is kept in memory only, and the next restart re-derives the stale RUNNING status as 255 Unknown: reported 0, then 255, as long-term's record update",
+      "an exit recovered from a stopped task on a full disk: its checkpoint write fails and so does its copy's bolt commit (more than the block the task delete freed), so it is kept in memory only, and the next restart re-derives the stale RUNNING status as 255 Unknown: reported 0, then 255, as short-term's",
     ),
     converges: slowCallsConverge,
   },
@@ -277,7 +277,7 @@ export const sharedLayoutDifferences: { [V in ContainerdVariantName]?: Partial<R
   "keep-task-release-name": { "exit-code-preserved": startFailureFits },
   "exit-in-record": {
     "no-state-regression": holds(
-      "on one filesystem the task delete before an exit's copy frees the task work dir's block, and the copy's bolt commit takes it, so a recovered exit is never left in memory only (traces/issue-11504-start-crash-created.json holds)",
+      "on one filesystem an exit's task delete frees the block its checkpoint write then takes (as short-term's), so the exit is stored without the copy (traces/issue-11504-start-crash-created.json holds)",
     ),
     "exit-code-preserved": startFailureFits,
   },

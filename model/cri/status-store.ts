@@ -3,7 +3,7 @@
 // of the model goes through here.
 import type { World } from "../world.ts";
 import type { Status } from "../status.ts";
-import { boltRecordUpdate, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
+import { boltRecordUpdate, boltWrite, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
 /**
@@ -21,10 +21,12 @@ export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
 /**
  * exitCopy "metadata-record" (exit-in-record.patch, store/container/exit_record.go:
  * CopyExitToRecord, from events.go:handleContainerExit and restart.go's WithRecoveredStatus): an
- * exit whose checkpoint write failed goes into the container's record instead: a rewrite of the
- * exit slot the record got in the commit that created it (container_create.go: WithExitSlot), so
- * a record update (disk.ts), which the task delete just before it frees a block for on
- * containerd's root filesystem, where bolt lives on either layout.
+ * exit whose checkpoint write failed goes into the container's record instead, rewriting the
+ * exit slot the record got when it was created (container_create.go: WithExitSlot). Measured,
+ * not derived: on the patched daemon the copy's bolt commit does not fit the one block the
+ * exit's task delete frees on a full disk (exit-on-full-disk stays RUNNING, every exit on a
+ * full disk is lost as upstream's), where long-term's update of its status extension did; the
+ * model counts a page for it, as for a commit that adds a record (disk.ts: boltPage).
  */
 function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
   const record = w.metadata.containers[id];
@@ -32,7 +34,7 @@ function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): Write
   // As long-term's record: written only when it changes.
   if (record.status && sameStatus(record.status, status)) return { ok: true };
   report(ctx, { kind: "status write" });
-  const written = boltRecordUpdate(w, ctx);
+  const written = boltWrite(w, ctx);
   if (!written.ok) return written;
   record.status = { ...status };
   sayRoutine(ctx, "cri", `store the exit of ${id} in its metadata record: ok`, "metadata");
