@@ -24,8 +24,8 @@ export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
  * exit whose checkpoint write failed goes into the container's record instead, rewriting the
  * exit slot the record got when it was created (container_create.go: WithExitSlot). Measured,
  * not derived: on the patched daemon the copy's bolt commit does not fit the one block the
- * exit's task delete frees on a full disk (exit-on-full-disk stays RUNNING, every exit on a
- * full disk is lost as upstream's), where long-term's update of its status extension did; the
+ * exit's task delete frees on a full disk in at least 13 of 14 runs (exit-on-full-disk stays RUNNING,
+ * exits on a full disk are lost as upstream's), where long-term's update of its status extension did; the
  * model counts a page for it, as for a commit that adds a record (disk.ts: boltPage).
  */
 function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
