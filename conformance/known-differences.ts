@@ -55,23 +55,6 @@ const createOnNearlyFull = (variant: string): Record<string, readonly KnownDiffe
   [`${variant}-pre-99748-exit-code-preserved-shared-lowered`]: [createOnNearlyFullShared.containers, createOnNearlyFullShared.call],
 });
 
-/**
- * exit-in-record's daemon (its exit slot in the record): the copy of an exit into the record is
- * a bolt commit that the model counts as a page (model/cri/status-store.ts), as at run time it
- * fit the one block the exit's task delete freed on a full disk in at most 1 of 14 runs (the
- * runs of the exit traces, reruns included). Right after a restart it did: in
- * exit-code-lost-at-skipped-load the exit happened while containerd was down, recovery deleted
- * the stopped task and its copy of exit 4 fit, so the next restart read 4 where the model's
- * 255 says it was lost. A commit right after bbolt opened meta.db finds the pages earlier
- * commits freed (the freelist choice "reuse" of record updates, disk.ts), one at run time
- * mostly does not; which pages a commit finds is a cause, not yet a model.
- */
-const exitCopyAfterRestart = {
-  "exit-code-lost-at-skipped-load": [{ field: "containers[A].exitCode", model: 255, real: 4 }],
-  // The run-time copy that fit: StopContainer's exit was stored, so the call returned.
-  "stop-on-full-disk": [{ field: "calls[4].ok", model: false, real: true }],
-} satisfies Record<string, KnownDifference[]>;
-
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
   "baseline/shared": createOnNearlyFull("baseline"),
   "short-term/shared": createOnNearlyFull("short-term"),
@@ -81,7 +64,6 @@ const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDiffe
   "release-name-on-cancel/shared": createOnNearlyFull("release-name-on-cancel"),
   "keep-task-release-name/shared": createOnNearlyFull("keep-task-release-name"),
   "exit-in-record/shared": createOnNearlyFull("exit-in-record"),
-  "exit-in-record": exitCopyAfterRestart,
   "enospc-everywhere": {
     "enospc-everywhere-pre-99748-no-state-regression-lowered": [
       { field: "containers[p:c#2]", model: "listed", real: "absent" },

@@ -23,10 +23,11 @@ export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
  * CopyExitToRecord, from events.go:handleContainerExit and restart.go's WithRecoveredStatus): an
  * exit whose checkpoint write failed goes into the container's record instead, rewriting the
  * exit slot the record got when it was created (container_create.go: WithExitSlot). Measured,
- * not derived: on the patched daemon the copy's bolt commit does not fit the one block the
- * exit's task delete frees on a full disk in at least 13 of 14 runs (exit-on-full-disk stays RUNNING,
- * exits on a full disk are lost as upstream's), where long-term's update of its status extension did; the
- * model counts a page for it, as for a commit that adds a record (disk.ts: boltPage).
+ * not derived: on the patched daemon the copy's bolt commit did not fit the one block the
+ * exit's task delete frees on a full disk in all but 1 of 16 runs at run time, and in all but
+ * 1 of 5 right after a restart (exit-code-lost-at-skipped-load), where long-term's update of its
+ * status extension did; the model counts a page for it, as for a commit that adds a record
+ * (disk.ts: boltPage). Which pages a commit finds in bbolt's freelist is a cause, not yet a model.
  */
 function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
   const record = w.metadata.containers[id];
