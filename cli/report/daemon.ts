@@ -186,5 +186,7 @@ export function daemonSentence(rows: readonly ConfigResults[]): string | null {
     const parts = [known, ...lowered, cannot, missing > 0 ? `${missing} cell(s) not recorded yet` : null].filter((p) => p !== null);
     return `${layout} layout: ${parts.join("; ")}`;
   });
-  return `on ${first.daemon.on}: ${layouts.join("; ")}`;
+  const ran = cells.some((c) => c.daemon.result === "reproduced" || c.daemon.result === "differed");
+  const where = ran ? ` (lowered counterexamples: traces/counterexamples/${rows[0]!.containerd}/)` : "";
+  return `on ${first.daemon.on}${where}: ${layouts.join("; ")}`;
 }
