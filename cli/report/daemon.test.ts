@@ -99,6 +99,13 @@ describe("the review with the daemons", () => {
     expect(recorded.filter((r) => r.lowered === null && r.layout === "split").length).toBeGreaterThanOrEqual(26);
     expect(recorded.filter((r) => r.lowered === null && r.layout === "shared").length).toBeGreaterThanOrEqual(26);
     expect(recorded.filter((r) => r.lowered !== null).map((r) => r.trace)).toContain("short-term-pre-99748-no-stuck-name-lowered");
+    // The crash-point traces (recorded/<variant>/crash-points/) and the lowered slow-call ones (slow-calls/) are known traces too.
+    expect(recorded.find((r) => r.trace === "crash-createContainer-record-written" && r.layout === "split")).toMatchObject({ file: "traces/crash-createContainer-record-written.json", fields: [] });
+    expect(daemonRuns("keep-task-release-name", "1.6").find((r) => r.trace === "issue-4604-slow-create-lowered")).toMatchObject({
+      file: "conformance/recorded/keep-task-release-name/slow-calls/issue-4604-slow-create-lowered.trace.json",
+      layout: "split",
+      lowered: null,
+    });
     const annotated = withDaemons({ seed: 1, runs: 1, knownTraces: [], configs: [row(null)], costs: [] });
     expect(annotated.configs[0]!.cells[0]!.daemon).toMatchObject({ on: "containerd 1.6.20 + short-term", result: "held" });
     expect(annotated.daemons?.map((d) => [d.variant, d.layout])).toEqual([["short-term", "split"]]);
