@@ -5,6 +5,7 @@
 // for, every cell), with `sharedVerdictRuns` scenarios; on containerd 1.7 likewise the cells
 // that differ from 1.6 on either layout (and a row asked for), with `releaseVerdictRuns`.
 import { describe, expect, it } from "vitest";
+import { setAutoFreeze } from "immer";
 import { onDisk, onRelease, parseConfig, type Config } from "../model/config.ts";
 import { defaultRelease, releaseOf, type ContainerdReleaseName } from "../model/releases.ts";
 import { kubeletVariants } from "../model/variants/kubelet.ts";
@@ -13,7 +14,14 @@ import { diskLayouts, type DiskLayout } from "../model/disk.ts";
 import { loadTrace, traceFiles, tracesFor } from "./trace-files.ts";
 import { properties, type Property } from "./invariants.ts";
 import { ScenarioCache, checkProperty, type CellVerdict } from "./check-property.ts";
+import { stepOnOwnCopies } from "./run.ts";
 import { expectedCell, releaseDifferences, releaseVerdictRuns, sharedLayoutDifferences, sharedVerdictRuns, verdictRuns, verdictSeed } from "./verdicts.ts";
+
+// The verdicts are the review's: its scenarios run as the review runs them (cli/main.ts), unfrozen
+// and on own copies; owned-world.test.ts holds those steps equal to immer's, and the other tests
+// keep immer's frozen worlds, which catch a write that escapes a draft.
+setAutoFreeze(false);
+stepOnOwnCopies(true);
 
 const knownTraces = traceFiles(new URL("../traces", import.meta.url).pathname).map(loadTrace);
 

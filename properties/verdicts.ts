@@ -174,7 +174,7 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
     "no-state-regression": exitStoredByItsTaskDelete(
-      "its record update needs one block (bbolt reuses freed pages, disk.ts), which the task delete of the exit handler frees first",
+      "its record update needs one block (bbolt reuses freed pages, disk.ts), which the task delete of the exit handler frees first. Not so on long-term's patched daemon, SIGKILLed at the test hook after task.Start (traces/crash-startContainer-task-started.json): the exit's record update fails with ENOSPC after the task delete, needing more than the freed block, and the container is CREATED after the next restart, as on short-term (a listed difference, known-differences.ts: no freelist choice of the model takes more than that block)",
     ),
     "exit-code-preserved": exitCodeLostAtSecondRestart("the record update finds no free block for its bolt commit (a nearly full disk that the task delete did not free a block on; on a full one the freed work dir block takes it, as on long-term's daemon)"),
     converges: slowCallsConverge,

@@ -77,19 +77,21 @@ describe("the review with the daemons", () => {
     expect(cellLabel(reproduced)).toBe(`✗ ${criOnly.length} ●`);
     expect(cellLabel({ ...reproduced, daemon: { on: "d", result: "differed", trace: "t", fields: ["f"] } })).toBe(`✗ ${criOnly.length} ○`);
     const md = renderMarkdown(results, variantFindings(results), command);
-    expect(md).toContain("● Reproduced on containerd 1.6.20 + short-term (`traces/counterexamples/short-term/x-lowered.json`).");
+    expect(md).toContain("### short-term/99748 · no-stuck-name ●\n");
+    const differed = { ...results, configs: [{ ...results.configs[0]!, cells: results.configs[0]!.cells.map((c) => (c.counterexample ? { ...c, daemon: { on: "d", result: "differed" as const, trace: "t", fields: ["calls[2].ok"] } } : c)) }] };
+    expect(renderMarkdown(differed, variantFindings(differed), command)).toMatch(/### short-term\/99748 · no-stuck-name ○\n[^#]*○ On d these differed: `calls\[2\].ok`\./);
     const html = renderHtml(results, { mermaid: "", findings: variantFindings(results), diagram: () => "", command });
     expect(html).toContain('<p class="daemon reproduced">● Reproduced on containerd 1.6.20 + short-term: <code>traces/counterexamples/short-term/x-lowered.json</code>');
     expect(html).toContain('title="1 known trace(s) ran clean on containerd 1.6.20 + short-term; differed: b"');
   });
 
   it("sums up each variant's daemon in one line: known traces clean, counterexamples reproduced, what cannot run", () => {
-    expect(variantFindings(results)[0]?.daemon).toBe("on containerd 1.6.20 + short-term: split layout: 1 known trace(s) ran clean, b differed; 1 lowered counterexample(s) reproduced (1 cell(s))");
+    expect(variantFindings(results)[0]?.daemon).toBe("on containerd 1.6.20 + short-term (lowered counterexamples: traces/counterexamples/short-term/): split layout: 1 known trace(s) ran clean, b differed; 1 lowered counterexample(s) reproduced (1 cell(s))");
     const failing = annotate(row([{ type: "shim.fail", op: "start" }]));
     expect(daemonSentence([failing])).toBe("on containerd 1.6.20 + short-term: split layout: 1 known trace(s) ran clean, b differed; 1 cell(s) cannot run there (shim.fail 1)");
     const differing = row(criOnly);
     const differed = { ...differing, cells: differing.cells.map((c) => ({ ...c, daemon: cellOnDaemon(differing, c, [run("a", [], null), run("x-lowered", ["calls[2].ok"], criOnly)], "1.6") })) };
-    expect(daemonSentence([differed])).toBe("on containerd 1.6.20 + short-term: split layout: 1 known trace(s) ran clean; 1 lowered counterexample(s) differed (1 cell(s))");
+    expect(daemonSentence([differed])).toBe("on containerd 1.6.20 + short-term (lowered counterexamples: traces/counterexamples/short-term/): split layout: 1 known trace(s) ran clean; 1 lowered counterexample(s) differed (1 cell(s))");
   });
 
   it("reads the committed recordings: every variant's known traces and lowered counterexamples, each held to the model", () => {
@@ -97,6 +99,13 @@ describe("the review with the daemons", () => {
     expect(recorded.filter((r) => r.lowered === null && r.layout === "split").length).toBeGreaterThanOrEqual(26);
     expect(recorded.filter((r) => r.lowered === null && r.layout === "shared").length).toBeGreaterThanOrEqual(26);
     expect(recorded.filter((r) => r.lowered !== null).map((r) => r.trace)).toContain("short-term-pre-99748-no-stuck-name-lowered");
+    // The crash-point traces (recorded/<variant>/crash-points/) and the lowered slow-call ones (slow-calls/) are known traces too.
+    expect(recorded.find((r) => r.trace === "crash-createContainer-record-written" && r.layout === "split")).toMatchObject({ file: "traces/crash-createContainer-record-written.json", fields: [] });
+    expect(daemonRuns("keep-task-release-name", "1.6").find((r) => r.trace === "issue-4604-slow-create-lowered")).toMatchObject({
+      file: "conformance/recorded/keep-task-release-name/slow-calls/issue-4604-slow-create-lowered.trace.json",
+      layout: "split",
+      lowered: null,
+    });
     const annotated = withDaemons({ seed: 1, runs: 1, knownTraces: [], configs: [row(null)], costs: [] });
     expect(annotated.configs[0]!.cells[0]!.daemon).toMatchObject({ on: "containerd 1.6.20 + short-term", result: "held" });
     expect(annotated.daemons?.map((d) => [d.variant, d.layout])).toEqual([["short-term", "split"]]);

@@ -89,28 +89,38 @@ function hold(events: readonly Event[], recording: Recording, config: Config, re
   return held.fields.filter((f) => f.verdict === "disagree").map((f) => f.field);
 }
 
-/** Every recording of `variant` on `release`: the known traces in both layouts, then the lowered counterexamples. */
+/**
+ * Every recording of `variant` on `release`: the known traces in both layouts (recordings.ts;
+ * the crash-point traces under crash-points/, the slow-call ones lowered beside their
+ * recordings under slow-calls/, as their tests hold them), then the lowered counterexamples.
+ */
 export function daemonRuns(variant: string, release: Release): DaemonRun[] {
-  const config = (layout: DiskLayout) => onRelease(onDisk(configOrThrow(`${variant}/99748`), layout), releaseOf(release));
-  const known = (["split", "shared"] as const).flatMap((layout) =>
-    jsonFiles(join(recorded, recordingDir(release, variant, layout))).map((file): DaemonRun => {
-      const name = file.replace(/\.json$/, "");
-      const recording = JSON.parse(readFileSync(join(recorded, recordingDir(release, variant, layout), file), "utf8")) as Recording;
-      const trace = readTrace(join(repo, "traces", file));
-      return { trace: name, file: `traces/${file}`, layout, fields: hold(trace.events, recording, config(layout), release, variant, layout, name), lowered: null };
-    }),
-  );
-  const lowered = jsonFiles(counterexampleRecordings(release, variant)).flatMap((file): DaemonRun[] => {
-    const path = join(counterexampleTraces(variant), file);
-    if (!existsSync(path)) return [];
-    const trace = readTrace(path);
-    const layout = trace.disk ?? "split";
-    const recording = JSON.parse(readFileSync(join(counterexampleRecordings(release, variant), file), "utf8")) as Recording;
+  const base = join(recorded, recordedDir(release, variant));
+  /** A recording in `dir` held to the model under the variant: its trace at `tracePath` (relative to the repository; CRI calls only, so the kubelet half does not matter). */
+  const run = (dir: string, file: string, tracePath: string, layout: DiskLayout, lowered: boolean): DaemonRun => {
     const name = file.replace(/\.json$/, "");
-    const fields = hold(trace.events, recording, onRelease(onDisk(configOrThrow(trace.config ?? `${variant}/99748`), layout), releaseOf(release)), release, variant, layout, name);
-    return [{ trace: name, file: `traces/counterexamples/${variant}/${file}`, layout, fields, lowered: trace.events }];
+    const trace = readTrace(join(repo, tracePath));
+    const recording = JSON.parse(readFileSync(join(dir, file), "utf8")) as Recording;
+    const config = onRelease(onDisk(configOrThrow(`${variant}/99748`), layout), releaseOf(release));
+    return { trace: name, file: tracePath, layout, fields: hold(trace.events, recording, config, release, variant, layout, name), lowered: lowered ? trace.events : null };
+  };
+  const layouts = ["split", "shared"] as const;
+  const known = layouts.flatMap((layout) => {
+    const dir = join(recorded, recordingDir(release, variant, layout));
+    const crash = join(base, "crash-points", layout === "split" ? "" : layout);
+    return [...jsonFiles(dir).map((f) => run(dir, f, `traces/${f}`, layout, false)), ...jsonFiles(crash).map((f) => run(crash, f, `traces/${f}`, layout, false))];
   });
-  return [...known, ...lowered];
+  const slow = join(base, "slow-calls");
+  const slowCalls = jsonFiles(slow)
+    .filter((f) => !f.endsWith(".trace.json"))
+    .map((f) => run(slow, f, `conformance/recorded/${recordedDir(release, variant)}/slow-calls/${f.replace(/\.json$/, ".trace.json")}`, "split", false));
+  const cx = counterexampleRecordings(release, variant);
+  const lowered = jsonFiles(cx).flatMap((f) => {
+    const path = `traces/counterexamples/${variant}/${f}`;
+    if (!existsSync(join(repo, path))) return [];
+    return [run(cx, f, path, readTrace(join(repo, path)).disk ?? "split", true)];
+  });
+  return [...known, ...slowCalls, ...lowered];
 }
 
 /** What the cell's variant's daemon showed for it. */
@@ -186,5 +196,7 @@ export function daemonSentence(rows: readonly ConfigResults[]): string | null {
     const parts = [known, ...lowered, cannot, missing > 0 ? `${missing} cell(s) not recorded yet` : null].filter((p) => p !== null);
     return `${layout} layout: ${parts.join("; ")}`;
   });
-  return `on ${first.daemon.on}: ${layouts.join("; ")}`;
+  const ran = cells.some((c) => c.daemon.result === "reproduced" || c.daemon.result === "differed");
+  const where = ran ? ` (lowered counterexamples: traces/counterexamples/${rows[0]!.containerd}/)` : "";
+  return `on ${first.daemon.on}${where}: ${layouts.join("; ")}`;
 }

@@ -84,7 +84,7 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
   if (earlier === undefined) shown.set(key, title);
   const origin = c.trace ? `the known trace ${code(c.trace)}` : `fast-check seed ${c.seed}, path ${code(c.path ?? "")}`;
   return [
-    `### ${title}`,
+    `### ${title}${daemonMark(v.cell)}`,
     "",
     `✗ ${escapeMarkdown(c.message)}`,
     "",
@@ -99,12 +99,19 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
   ];
 }
 
-/** The daemon's run of a counterexample, when it ran (the variant's line says what could not run, and why). */
+/**
+ * The daemon's run of a counterexample, kept short for a pull request: the title's mark (the
+ * legend says it), and the fields when it differed; the variant's line says where the lowered
+ * traces are and what could not run.
+ */
 function onDaemon(cell: Violation["cell"]): string {
   const d = cell.daemon;
-  if (d?.result === "reproduced") return ` ● Reproduced on ${d.on} (${code(d.trace)}).`;
-  if (d?.result === "differed") return ` ○ Differed on ${d.on} (${code(d.trace)}): ${d.fields.map(code).join(", ")}.`;
-  return "";
+  return d?.result === "differed" ? ` ○ On ${d.on} these differed: ${d.fields.map(code).join(", ")}.` : "";
+}
+
+function daemonMark(cell: Violation["cell"]): string {
+  const d = cell.daemon;
+  return d?.result === "reproduced" ? " ●" : d?.result === "differed" ? " ○" : "";
 }
 
 /** The shared disk layout's matrix and the cells it judges differently from the split layout. */

@@ -12,7 +12,7 @@ import type { CallResult } from "./call.ts";
 export interface CrashPoint {
   /** What the steps before the point left behind, with the line of the last one. */
   after: string;
-  /** How a harness can stop the real daemon there: the step it can hold or signal. */
+  /** How a harness can stop the real daemon there: the step it can hold or signal (restart-sim holds a TEST-ONLY hook: conformance/crash-points.ts). */
   onDaemon: string;
 }
 
