@@ -187,7 +187,7 @@ export function daemonSentence(rows: readonly ConfigResults[]): string | null {
     const differed = here.filter((d) => d.result === "differed").length;
     const lowered = [
       reproduced > 0 ? `${ran("reproduced").size} lowered counterexample(s) reproduced (${reproduced} cell(s))` : null,
-      differed > 0 ? `${ran("differed").size} lowered counterexample(s) differed (${differed} cell(s))` : null,
+      differed > 0 ? `${ran("differed").size} lowered counterexample(s) differed (${differed} cell(s): ${[...new Set(here.flatMap((d) => (d.result === "differed" ? d.fields : [])))].join(", ")})` : null,
     ];
     const notRun = new Map<string, number>();
     for (const d of here) if (d.result === "not run") notRun.set(d.event, (notRun.get(d.event) ?? 0) + 1);

@@ -88,7 +88,7 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
     "",
     `✗ ${escapeMarkdown(c.message)}`,
     "",
-    `${escapeMarkdown(expectationSentence(v.cell))} Found by ${origin}.${onDaemon(v.cell)}`,
+    `${escapeMarkdown(expectationSentence(v.cell))} Found by ${origin}.`,
     "",
     ...(earlier !== undefined
       ? [`The same ${c.events.length} events as ${earlier}.`]
@@ -100,15 +100,10 @@ function violationSection(v: Violation, command: string, shown: Map<string, stri
 }
 
 /**
- * The daemon's run of a counterexample, kept short for a pull request: the title's mark (the
- * legend says it), and the fields when it differed; the variant's line says where the lowered
- * traces are and what could not run.
+ * The daemon's run of a counterexample, kept short for a pull request: only the title's mark
+ * (the legend says it); the variant's line says where the lowered traces are, which fields
+ * differed and what could not run.
  */
-function onDaemon(cell: Violation["cell"]): string {
-  const d = cell.daemon;
-  return d?.result === "differed" ? ` ○ On ${d.on} these differed: ${d.fields.map(code).join(", ")}.` : "";
-}
-
 function daemonMark(cell: Violation["cell"]): string {
   const d = cell.daemon;
   return d?.result === "reproduced" ? " ●" : d?.result === "differed" ? " ○" : "";
