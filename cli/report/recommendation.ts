@@ -60,10 +60,25 @@ export function recommendationRows(results: Results): string[][] {
   });
 }
 
+/** The properties the recommended variant violates in this run's matrices (either layout): none when the run backs the choice. */
+function brokenIn(results: Results): Property[] {
+  return [...new Set([...violatedIn(results, recommendation.variant), ...(results.shared ? violatedIn(results.shared, recommendation.variant) : [])])];
+}
+
+/** For results.json: the choice and its reason, whether this run backs it, and the comparison's rows keyed by column. */
+export function recommendationRecord(results: Results) {
+  return {
+    variant: recommendation.variant,
+    why: recommendation.why,
+    violatedInThisRun: brokenIn(results),
+    comparison: recommendationRows(results).map((row) => Object.fromEntries(recommendationColumns.map((column, i) => [column, row[i]]))),
+  };
+}
+
 /** The recommendation in one paragraph, with a warning when this run's matrix does not back it. */
 export function recommendationText(results: Results): string {
-  const broken = [...violatedIn(results, recommendation.variant), ...(results.shared ? violatedIn(results.shared, recommendation.variant) : [])];
-  const warning = broken.length === 0 ? "" : ` WARNING: in this run it violates ${[...new Set(broken)].join(", ")}, so the recommendation does not hold here.`;
+  const broken = brokenIn(results);
+  const warning = broken.length === 0 ? "" : ` WARNING: in this run it violates ${broken.join(", ")}, so the recommendation does not hold here.`;
   return `Recommended: ${recommendation.variant}, because ${recommendation.why}.${warning}`;
 }
 

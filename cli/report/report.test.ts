@@ -31,6 +31,7 @@ import {
   type Verdict,
 } from "./results.ts";
 import { writeReport } from "./write-report.ts";
+import { recommendation } from "./recommendation.ts";
 import { costSentence, type VariantCosts } from "./costs.ts";
 import { patchSize } from "./patch-size.ts";
 import { containerdVariants } from "../../model/variants/containerd.ts";
@@ -234,6 +235,12 @@ describe("results of the real model", () => {
 
   it("gives an identical results.json for the same seed", () => {
     expect(resultsJson(review())).toBe(resultsJson(results));
+  });
+
+  it("carries the recommendation, its comparison rows for the variants it ran, and what the recommended one violates here", () => {
+    const { recommendation: r } = JSON.parse(resultsJson(results));
+    expect(r).toMatchObject({ variant: recommendation.variant, why: recommendation.why, violatedInThisRun: [] });
+    expect(r.comparison.map((row: Record<string, string>) => row["containerd variant"])).toEqual(["baseline", "short-term"]);
   });
 
   it("carries costs for every containerd variant it ran, over the known trace and the random scenarios", () => {

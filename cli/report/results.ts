@@ -3,6 +3,7 @@
 // This is what results.json holds, so it is built in a fixed order (configurations as
 // allConfigs(), properties as design.md) and holds nothing that changes between two runs
 // with the same seed: no timings, no dates, no absolute paths.
+import { recommendationRecord } from "./recommendation.ts";
 import type { Event } from "../../model/events.ts";
 import { configOrThrow } from "../../model/config.ts";
 import type { DiskLayout } from "../../model/disk.ts";
@@ -229,5 +230,5 @@ export const legend =
   "✗ N: violated, the shortest trace found has N events; ● reproduced on the variant's real daemon (lowered to CRI calls), ○ ran there and differed; ≠: differs from the expected table (properties/verdicts.ts)";
 
 export function resultsJson(results: Results): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
+  return `${JSON.stringify({ ...results, recommendation: recommendationRecord(results) }, null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 // Every non-baseline containerd variant has its patch, and each patch's header states the
 // variant's policy values as model/variants/containerd.ts has them, so that a change of a
 // policy value cannot leave its patch behind unnoticed.
+import { recommendation } from "../../cli/report/recommendation.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { containerdVariants, type ContainerdVariant } from "../../model/variants/containerd.ts";
@@ -59,9 +60,10 @@ describe("conformance/patches", () => {
   // The ports to containerd 1.7 (conformance/patches/1.7/): the same header conventions, the
   // same policy table as the model's variant, and hunks in the CRI service 1.7 runs by default.
   const ported = readdirSync(new URL("../patches/1.7/", import.meta.url)).filter((f) => f.endsWith(".patch")).map((f) => f.replace(/\.patch$/, ""));
-  it("ports at least short-term and the recommended fix's two patches to 1.7", () => {
-    expect(ported).toEqual(expect.arrayContaining(["short-term", ...patchesFor("keep-task-release-name").map((p) => p.name.replace(/\.patch$/, ""))]));
-    expect(patchesFor("keep-task-release-name", "1.7").map((p) => p.name)).toEqual(patchesFor("keep-task-release-name").map((p) => p.name));
+  it("ports at least short-term and the recommended fix's patches to 1.7", () => {
+    const recommended = recommendation.variant;
+    expect(ported).toEqual(expect.arrayContaining(["short-term", ...patchesFor(recommended).map((p) => p.name.replace(/\.patch$/, ""))]));
+    expect(patchesFor(recommended, "1.7").map((p) => p.name)).toEqual(patchesFor(recommended).map((p) => p.name));
   });
 
   it.each(ported.map((name) => [name, containerdVariants.find((v) => v.name === name)] as const))("1.7/%s: header names the variant and trixie's tree, states every policy value, patches pkg/cri/server and its stores (not sbserver)", (name, variant) => {
