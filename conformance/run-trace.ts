@@ -473,6 +473,15 @@ class TraceRunner {
       return failed ? "exit-handling-failed" : undefined;
     }, 5000);
     this.log(`  exit handling: ${settled ?? "no outcome within 5 s"}`);
+    // EXITED is visible once the status is stored; a variant that stores it before deleting the
+    // task (keep-task-*) deletes the task after that. The model's exit is whole, so wait for the
+    // task's bundle to go too: a containerd.stop in between would leave a half-deleted task that
+    // the restart cannot load (restart.go:loadContainer marks the container UNKNOWN).
+    if (settled === "CONTAINER_EXITED") {
+      const bundle = join(this.env.paths.state, "io.containerd.runtime.v2.task", "k8s.io", rec.realId);
+      const deleted = await poll(() => (existsSync(bundle) ? undefined : true), 5000);
+      if (!deleted) this.log("  exit handling: the task's bundle is still there after 5 s");
+    }
   }
 
   /**
