@@ -51,29 +51,30 @@ export function heldToModel<J>(
   const asRun = eventsAsRun(events, release, loadOrders);
   const own = compare(asRun);
   if (clean(own.judged)) return own;
-  // bolt's freelist, on either release: freelist-choices.ts.
-  for (const { run, schedule } of freelistChoices(asRun)) {
-    const other = compare(run);
-    if (clean(other.judged)) return { ...other, schedule };
-  }
-  if (release === "1.6" || !loadOrders) return own;
-  for (const { run, schedule } of errgroupSchedules(events, loadOrders)) {
+  for (const { run, schedule } of otherRuns(events, asRun, release, loadOrders)) {
     const other = compare(run);
     if (clean(other.judged)) return { ...other, schedule };
   }
   return own;
 }
 
+/** The runs the daemon may have taken but the trace's own: bolt's freelist choices on either release, then 1.7's load schedules. */
+function* otherRuns(events: readonly Event[], asRun: readonly Event[], release: Release, loadOrders: LoadOrders | undefined): Generator<{ run: Event[]; schedule: string }> {
+  yield* freelistChoices(asRun);
+  if (release !== "1.6" && loadOrders) yield* errgroupSchedules(events, loadOrders);
+}
+
 /** The trace with each containerd.start given every order and wave size of the containers it loaded, but the trace's own. */
 function* errgroupSchedules(events: readonly Event[], loadOrders: LoadOrders): Generator<{ run: Event[]; schedule: string }> {
   const starts = events.flatMap((e, i) => (e.type === "containerd.start" && (loadOrders[String(i)]?.length ?? 0) > 1 ? [i] : []));
   const choices = starts.map((i) => loadsOf(loadOrders[String(i)]!));
+  const written = JSON.stringify(events);
   let tried = 0;
   for (const pick of product(choices)) {
     if (++tried > mostSchedules) return;
     const at = new Map(starts.map((i, k) => [i, pick[k]!]));
     const run = events.map((e, i) => at.get(i) ?? e);
-    if (JSON.stringify(run) === JSON.stringify(events)) continue;
+    if (JSON.stringify(run) === written) continue;
     const schedule = starts.map((i) => `containerd.start #${i}: order ${at.get(i)!.order!.join(",")}, parallel ${at.get(i)!.parallel}`).join("; ");
     yield { run, schedule };
   }
