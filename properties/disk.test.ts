@@ -15,6 +15,14 @@ const running: Event[] = [
 ];
 const exitOnFullDisk: Event[] = [...running, { type: "disk.fill" }, { type: "process.exit", id: "A", code: 2 }];
 
+/** A created container, the CRI plugin's filesystem filled, then its start. */
+const createdThenCriFull: Event[] = [
+  { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+  { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+  { type: "disk.fill", fs: "cri" },
+  { type: "cri.startContainer", id: "A" },
+];
+
 const container = (events: readonly Event[], config: Config, id: string) => replay(events, config).observation.containers.find((c) => c.id === id);
 
 describe("an exit on a full disk", () => {
@@ -71,12 +79,6 @@ describe("bbolt's freelist choice", () => {
 });
 
 describe("disk.fill with fs", () => {
-  const createdThenCriFull: Event[] = [
-    { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
-    { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
-    { type: "disk.fill", fs: "cri" },
-    { type: "cri.startContainer", id: "A" },
-  ];
 
   it("split, only the CRI plugin's filesystem full: the task starts, the StartedAt write fails, the process is killed, A stays CREATED", () => {
     expect(container(createdThenCriFull, on("split"), "A")).toMatchObject({ state: "CONTAINER_CREATED", process: "exited" });
@@ -176,13 +178,7 @@ describe("preallocated-status: the status file takes its blocks at create, and n
   });
 
   it("with the CRI plugin's filesystem full on the split layout, a start's StartedAt write and the exit's still go in: EXITED 5", () => {
-    const events: Event[] = [
-      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
-      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
-      { type: "disk.fill", fs: "cri" },
-      { type: "cri.startContainer", id: "A" },
-      { type: "process.exit", id: "A", code: 5 },
-    ];
+    const events: Event[] = [...createdThenCriFull, { type: "process.exit", id: "A", code: 5 }];
     expect(container(events, prealloc("split"), "A")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 5 });
   });
 
