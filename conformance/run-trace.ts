@@ -3,6 +3,7 @@
 // Every event maps to what really happens on the host; see the per-event comments.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { releaseOf } from "../model/releases.ts";
 import { eventCatalogue, eventSchema, type Event, type EventOf } from "../model/events.ts";
 import { makeContainerName, makeSandboxName, podNamespace, podUid } from "../model/names.ts";
 import type { CriContainerState, CriSandboxState, Observation, ObservedCall, ProcessState } from "../model/observation.ts";
@@ -515,7 +516,7 @@ class TraceRunner {
     const order = this.byId();
     this.loadOrders[String(index)] = order;
     if (e.order || e.parallel) {
-      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (${this.release === "1.6" ? "1.6.20 loads one at a time in this order" : "1.7's errgroup starts a load per container in this order"})`);
+      this.notes.push(`containerd.start #${index}: the trace's ${e.order ? `order ${e.order.join(",")}` : ""}${e.order && e.parallel ? " and " : ""}${e.parallel ? `parallel ${e.parallel}` : ""} not chosen by the harness; the containers by id: ${order.join(",")} (${releaseOf(this.release).defaultLoads === "one-at-a-time" ? "loaded one at a time in this order" : "an errgroup starts a load per container in this order"})`);
     }
     const r = await this.env.startDaemon();
     if (r.ready) {

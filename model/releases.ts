@@ -6,6 +6,8 @@
 
 export interface ContainerdRelease<Name extends string = ContainerdReleaseName> {
   name: Name;
+  /** The exact version the model is held to on this release (Debian's package; conformance --containerd). */
+  version: string;
   /** One sentence: what sets it apart, in containerd's terms. */
   summary: string;
   /**
@@ -36,6 +38,7 @@ export interface ContainerdRelease<Name extends string = ContainerdReleaseName> 
 
 export const containerd16 = {
   name: "1.6",
+  version: "1.6.20",
   summary: "containerd 1.6.20 (Debian bookworm): every shim is loaded at start, StopContainer of an unknown id is NotFound, containers load one at a time",
   onShimWithoutProcess: "keep",
   onStopUnknownContainer: "not-found",
@@ -44,6 +47,7 @@ export const containerd16 = {
 
 export const containerd17 = {
   name: "1.7",
+  version: "1.7.24",
   summary:
     "containerd 1.7.24 (Debian trixie) and main: a shim whose task exited unwatched is deleted at start as leaked, StopContainer of an unknown id succeeds, containers load in parallel",
   onShimWithoutProcess: "delete-task",

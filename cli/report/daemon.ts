@@ -70,7 +70,7 @@ export function counterexampleRecordings(release: Release, variant: string): str
 
 /** A daemon's name for a reader: the packaged (or as-packaged) containerd, or a variant's patched build. */
 export function daemonName(release: ContainerdReleaseName, variant: string): string {
-  const version = release === "1.6" ? "1.6.20" : "1.7.24";
+  const { version } = releaseOf(release);
   return variant === "baseline" ? `containerd ${version}` : `containerd ${version} + ${variant}`;
 }
 
