@@ -178,7 +178,7 @@ export function registerConformance(program: Command): void {
         }
       }
       if (opts.json) console.log(JSON.stringify(reports, null, 2));
-      const disagreeing = reports.filter((r) => r.judged.unexpected.length > 0 || r.judged.stale.length > 0);
+      const disagreeing = reports.filter((r) => !isClean(r.judged));
       if (new Set(reports.map((r) => runLabel(r.containerd, r.variant, r.layout))).size > 1 && !opts.json) printTable(reports);
       const withFindings = reports.filter((r) => r.judged.known.length > 0 && !disagreeing.includes(r)).length;
       console.error(`${reports.length - disagreeing.length - withFindings} agreed, ${withFindings} differed only as listed in conformance/known-differences.ts, ${disagreeing.length} disagreed`);
@@ -211,8 +211,7 @@ function writeRecording(dir: string, name: string, recording: Recording): void {
 }
 
 function printReport(name: string, wallMs: number, fields: FieldResult[], judged: Judged, notes: string[]): void {
-  const bad = judged.unexpected.length + judged.stale.length;
-  const verdict = bad > 0 ? "DISAGREES" : judged.known.length > 0 ? "differs as listed" : "agrees";
+  const verdict = !isClean(judged) ? "DISAGREES" : judged.known.length > 0 ? "differs as listed" : "agrees";
   const agreeing = fields.length - judged.unexpected.length - judged.known.length;
   console.log(`${name}: ${verdict} on ${agreeing}/${fields.length} fields agreeing (${(wallMs / 1000).toFixed(1)} s)`);
   const line = (label: string, f: { field: string; model: unknown; real: unknown }) =>
@@ -234,7 +233,7 @@ function printTable(reports: TraceReport[]): void {
   for (const trace of traces) {
     const cells = variants.map((v) => {
       const r = reports.find((x) => labelOf(x) === v && x.trace === trace);
-      const text = !r ? "-" : r.judged.unexpected.length + r.judged.stale.length > 0 ? "DIFFER" : r.judged.known.length > 0 ? "known" : "agree";
+      const text = !r ? "-" : !isClean(r.judged) ? "DIFFER" : r.judged.known.length > 0 ? "known" : "agree";
       return text.padEnd(v.length);
     });
     console.log(`${trace.padEnd(width)}  ${cells.join("  ")}`);
