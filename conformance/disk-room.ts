@@ -14,7 +14,7 @@
 // taken again on a real filesystem), the trace cannot run and says so.
 import type { Event } from "../model/events.ts";
 import type { Config } from "../model/config.ts";
-import type { FsName } from "../model/disk.ts";
+import { largestWriteBlocks, type FsName } from "../model/disk.ts";
 import { observe } from "../model/observe.ts";
 import { produce } from "immer";
 import { run, type State } from "../properties/run.ts";
@@ -37,8 +37,8 @@ export function roomOnDisk(events: readonly Event[], index: number, config: Conf
   const at = run(events.slice(0, index + 1), config, { log: false });
   const rest = events.slice(index + 1);
   const wanted = outcome(at, rest, config);
-  // Every write takes at most a few blocks (model/disk.ts: a sandbox dir 5): enough to search.
-  const most = 8 * event.writes + 8;
+  // No write takes more than the largest thing (model/disk.ts): enough to search.
+  const most = largestWriteBlocks(config.disk) * (event.writes + 1);
   for (let sum = 0; sum <= 2 * most; sum++) {
     for (let root = Math.max(0, sum - most); root <= Math.min(sum, most); root++) {
       const free: FreeBlocks = { root, cri: sum - root };

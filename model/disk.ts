@@ -34,11 +34,12 @@ export interface DiskConfig {
 export const splitDisk: DiskConfig = { layout: "split", blockBytes: 1024 };
 
 /**
- * What bbolt's freelist holds for a commit that rewrites a record while the disk is nearly full,
- * a choice (disk.fill's and disk.room's `freelist`) because it depends on every commit since
- * meta.db was made, which the model does not follow: "grow", no freed page fits and the commit
- * takes a new block; "reuse", the pages earlier commits freed fit (bbolt freelist.go:allocate
- * returns them before db.allocate grows the file) and it takes none.
+ * What bbolt's freelist holds for the commits made while the disk is nearly full, a choice
+ * (disk.fill's and disk.room's `freelist`) because it depends on every commit since meta.db
+ * was made, which the model does not follow: "grow", no freed page fits, so a record update
+ * takes a new block and a new container's or sandbox's commits four pages; "reuse", the pages
+ * earlier commits freed fit (bbolt freelist.go:allocate returns them before db.allocate grows
+ * the file) and they take none.
  */
 export const freelistChoices = ["grow", "reuse"] as const;
 export type Freelist = (typeof freelistChoices)[number];
@@ -72,17 +73,33 @@ const things = {
   // right after MkdirAll(containerRootDir): both slots written (zeros) and fsynced once.
   preallocatedStatus: { fs: "cri", blocks: (b: number) => blocksFor(2 * statusSlotBytes, b) },
   // pkg/cri/server/sandbox_run.go:RunPodSandbox MkdirAll(sandboxRootDir), then sandbox_run_linux.go:
-  // setupSandboxFiles: hostname, hosts, resolv.conf and the shm dir: five blocks.
-  sandboxDir: { fs: "cri", blocks: () => 5 },
+  // setupSandboxFiles: hostname, hosts and resolv.conf, a block each; the shm dir is under the
+  // volatile state dir (getSandboxDevShm), a tmpfs. Four blocks, measured on the packaged daemon.
+  sandboxDir: { fs: "cri", blocks: () => 4 },
   // runtime/v2/bundle.go:NewBundle: os.Mkdir(work) under the root (the bundle itself, config.json
   // and rootfs, is under the state dir, a tmpfs); Bundle.Delete removes it when the task is deleted.
   taskWorkDir: { fs: "root", blocks: () => 1 },
-  // snapshots/overlay/overlay.go:prepareDirectory: new-<n>, new-<n>/fs and new-<n>/work.
-  snapshot: { fs: "root", blocks: () => 3 },
+  // snapshots/overlay/overlay.go:prepareDirectory: new-<n>, new-<n>/fs and new-<n>/work; then
+  // work/work, which overlayfs makes when the spec's user lookup mounts the rootfs
+  // (pkg/cri/opts/spec_linux.go:WithAdditionalGIDs -> oci.WithAdditionalGIDs: mount.WithTempMount).
+  // Four blocks, measured for every create and sandbox on the packaged daemon.
+  snapshot: { fs: "root", blocks: () => 4 },
   // A bolt commit that needs a page beyond the file's data: bbolt db.go:grow only truncates (the
-  // file is sparse), tx.go:write's WriteAt allocates the page's blocks. The model assumes every
-  // commit that adds a record needs one (no page of bbolt's freelist is reused).
+  // file is sparse), tx.go:write's WriteAt allocates the page's blocks.
   boltPage: { fs: "root", blocks: (b: number) => blocksFor(boltPageBytes, b) },
+  // client.NewContainer's commits (client/client.go:NewContainer): a lease, the snapshot's
+  // record, the container's record with its OCI spec (several KiB: overflow pages), the lease's
+  // delete. Each writes its changed nodes into runs of bbolt's freelist when one fits, else at
+  // the end of meta.db (tx.go:Commit -> node.spill -> tx.allocate; freelist.go:allocate). Under
+  // the freelist choice "grow", four pages: meta.db grew by 4 pages for most CreateContainers
+  // and RunPodSandboxes on a fresh 1 KiB root (packaged daemon, st_blocks per call; the first
+  // create 5, a create after a sandbox 3). Under "reuse", none: a create right after a
+  // RemoveContainer took no new page (boltRecordAdd).
+  boltRecordAdd: { fs: "root", blocks: (b: number) => 4 * blocksFor(boltPageBytes, b) },
+  // The first record a fresh root's meta.db gets (the first RunPodSandbox's), whatever the
+  // choice: two pages, where the image import's commits left some freed (measured on four fresh
+  // roots: 2, 2, 2 and 1 page, the first create after it 4, 4, 4 and 5).
+  boltFirstRecordAdd: { fs: "root", blocks: (b: number) => 2 * blocksFor(boltPageBytes, b) },
   // A commit that rewrites an existing record: bbolt puts the changed pages into pages freed by
   // earlier commits (freelist.go:allocate), already in meta.db, so it needs far less than a new
   // page. One block, as long-term's patched daemon shows on 1 KiB blocks: on a full disk a record
@@ -94,6 +111,24 @@ const things = {
 } satisfies Record<string, { fs: FsName; blocks: (blockBytes: number) => number }>;
 
 type Thing = keyof typeof things;
+
+/**
+ * Directories a fresh root lacks until the first of their kind is made, one block each, which
+ * then stay (measured on the packaged daemon: none exists after the image import): the CRI
+ * plugin's own dir (under the split layout the CRI filesystem's root, always there), its
+ * sandboxes/ and containers/ dirs (os.MkdirAll of a sandbox's or container's root dir makes
+ * them), and the task dirs' namespace dir (runtime/v2/bundle.go:NewBundle: os.MkdirAll of the
+ * work dir's parent, io.containerd.runtime.v2.task/k8s.io).
+ */
+export const parentDirs = ["cri", "sandboxes", "containers", "tasks"] as const;
+export type ParentDir = (typeof parentDirs)[number];
+
+/** The parent dirs a thing's MkdirAll makes: those of its path not yet on disk. */
+function parentsOf(ctx: Ctx, disk: Disk, thing: Thing): ParentDir[] {
+  const inCri = (dir: ParentDir): ParentDir[] => (ctx.config.disk.layout === "shared" ? ["cri", dir] : [dir]);
+  const path: ParentDir[] = thing === "containerDir" ? inCri("containers") : thing === "sandboxDir" ? inCri("sandboxes") : thing === "taskWorkDir" ? ["tasks"] : [];
+  return path.filter((d) => !disk.made.includes(d));
+}
 
 export function containerRootDir(id: string): string {
   return `${criRoot}/containers/${id}`;
@@ -122,9 +157,18 @@ function allocate(ctx: Ctx, disk: Disk, thing: Thing): boolean {
   const fs = filesystemOf(ctx, things[thing].fs);
   const blocks = things[thing].blocks(ctx.config.disk.blockBytes);
   const free = disk.free[fs];
-  if (disk.room === 0 || (free !== null && free < blocks)) return false;
+  if (disk.room === 0) return false;
+  // A parent made before the thing failed stays: the deferred RemoveAll takes only the thing's own dir.
+  const parents = parentsOf(ctx, disk, thing);
+  const madeParents = free === null ? parents : parents.slice(0, free);
+  disk.made.push(...madeParents);
+  const left = free === null ? null : free - madeParents.length;
+  if (left !== null && (madeParents.length < parents.length || left < blocks)) {
+    disk.free[fs] = left;
+    return false;
+  }
   if (disk.room !== null) disk.room -= 1;
-  if (free !== null) disk.free[fs] = free - blocks;
+  if (left !== null) disk.free[fs] = left - blocks;
   return true;
 }
 
@@ -168,6 +212,9 @@ function blocksOf(thing: Thing, disk: DiskConfig): number {
   return things[thing].blocks(disk.blockBytes);
 }
 
+/** The most blocks any one write takes (a new container's bolt commits): bounds conformance's search for disk.room's blocks. */
+export const largestWriteBlocks = (disk: DiskConfig) => Math.max(...(Object.keys(things) as Thing[]).map((t) => blocksOf(t, disk)));
+
 /**
  * Blocks a container's status takes in the CRI plugin's dir while it exists: the checkpoint
  * file (one block at a time; its rewrite takes a second one until the rename), the preallocated
@@ -190,15 +237,29 @@ export function boltRecordUpdate(w: World, ctx: Ctx): WriteResult {
   return boltCommit(w, ctx, "boltRecordUpdate");
 }
 
-function boltCommit(w: World, ctx: Ctx, thing: "boltPage" | "boltRecordUpdate"): WriteResult {
+function boltCommit(w: World, ctx: Ctx, thing: "boltPage" | "boltRecordAdd" | "boltFirstRecordAdd" | "boltRecordUpdate"): WriteResult {
   if (allocate(ctx, w.disk, thing)) return { ok: true };
   say(ctx, "metadata", `bolt commit: ENOSPC`, "disk");
   return { ok: false, error: `write ${boltPath}: ${enospc}` };
 }
 
-/** A bolt transaction that adds data (meta.db grows, so it can fail on a full disk). */
+/** A bolt transaction that adds a page of data (meta.db grows, so it can fail on a full disk). */
 export function boltWrite(w: World, ctx: Ctx): WriteResult {
   return boltCommit(w, ctx, "boltPage");
+}
+
+/**
+ * client.NewContainer's bolt commits: meta.db grows by several pages unless its freelist holds
+ * them, which a fresh root's does not for its first record.
+ */
+function boltRecordAdd(w: World, ctx: Ctx): WriteResult {
+  if (!w.disk.recordsAdded) {
+    const first = boltCommit(w, ctx, "boltFirstRecordAdd");
+    if (first.ok) w.disk.recordsAdded = true;
+    return first;
+  }
+  if (w.disk.freelist === "reuse") return { ok: true };
+  return boltCommit(w, ctx, "boltRecordAdd");
 }
 
 /**
@@ -211,7 +272,7 @@ export function boltWrite(w: World, ctx: Ctx): WriteResult {
 export function newContainerRecord(w: World, ctx: Ctx, id: string): WriteResult {
   const snapshot = mkdirAll(w, ctx, "snapshot", `${snapshotsDir}/new-${id}`);
   if (!snapshot.ok) return { ok: false, error: `failed to create prepare snapshot dir: failed to create temp dir: ${snapshot.error}` };
-  return boltWrite(w, ctx);
+  return boltRecordAdd(w, ctx);
 }
 
 /** container.Delete(WithSnapshotCleanup): the record goes (bolt's file never shrinks), its snapshot's blocks are freed. */

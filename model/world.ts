@@ -2,7 +2,7 @@
 // Every part keeps exactly what the real component keeps; nothing here is derived.
 import type { RestartPolicy } from "./events.ts";
 import type { Status } from "./status.ts";
-import type { Freelist, FsName } from "./disk.ts";
+import type { Freelist, FsName, ParentDir } from "./disk.ts";
 import type { CrashCall } from "./cri/crash.ts";
 
 /** The filesystems under containerd's root (the persistent disk, disk.ts). Survive restarts. */
@@ -20,6 +20,10 @@ export interface Disk {
   sandboxDirs: string[];
   /** Whether a bolt commit that rewrites a record finds freed pages in meta.db (disk.ts: Freelist). */
   freelist: Freelist;
+  /** The directories the first sandbox, container or task made under the root; they stay (disk.ts: parentDirs). */
+  made: ParentDir[];
+  /** Whether a container's or sandbox's record was ever committed to meta.db (disk.ts: boltRecordAdd). */
+  recordsAdded: boolean;
 }
 
 /** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
@@ -203,7 +207,7 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [], freelist: "grow" },
+    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [], freelist: "grow", made: [], recordsAdded: false },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),

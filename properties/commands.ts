@@ -121,8 +121,9 @@ export const commandCatalogue = {
     alphabet: { once: [{}] },
   }),
   // A nearly full disk: a sandbox takes 4 writes, a create 4, a start 2, an exit 1. On the
-  // shared layout N free blocks (model/disk.ts): a sandbox takes 13 at 1 KiB, a create 9, a
-  // start 1 (its status write's rename gives one back), an exit gives one back (its task delete).
+  // shared layout N free blocks (model/disk.ts): a sandbox takes 25 at 1 KiB (9 under the
+  // freelist choice "reuse"), a create 22 (6), a start 1 (its status write's rename gives one
+  // back), an exit gives one back (its task delete); the shared windows draw up to 60 (generators.ts).
   "disk.room": generated("disk.room", {
     resolve: asIs("disk.room"),
     fragments: [

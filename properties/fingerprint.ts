@@ -19,6 +19,7 @@
 import type { Pod, World } from "../model/world.ts";
 import type { Ledger, ContainerFacts } from "../model/ledger.ts";
 import type { Status } from "../model/status.ts";
+import { parentDirs } from "../model/disk.ts";
 
 export interface Fingerprint {
   /** The whole fingerprint; two states are merged exactly when these are equal. */
@@ -322,6 +323,8 @@ class Printer {
     o.maybe(w.disk.free.root);
     o.maybe(w.disk.free.cri);
     o.text(w.disk.freelist);
+    for (const dir of parentDirs) o.flag(w.disk.made.includes(dir));
+    o.flag(w.disk.recordsAdded);
     o.text(w.cri.phase);
     o.flag(w.cri.error !== null);
     this.hang(o, null);

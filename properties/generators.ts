@@ -91,6 +91,14 @@ const parallelStart = fc.constantFrom(2, 3, allLoadsAtOnce).map((parallel): Comm
 const sharedWindows: { weight: number; arbitrary: fc.Arbitrary<Command[]> }[] = [
   { weight: 2, arbitrary: parallelStart.map((s) => [{ do: "disk.fill" }, stop, s]) },
   { weight: 2, arbitrary: fc.tuple(exit, parallelStart).map(([e, s]) => [{ do: "disk.fill" }, stop, e, s]) },
+  // The kubelet creates and starts on a nearly full disk, counted in blocks (model/disk.ts): up
+  // to a sandbox and a create with bolt growing (25 and 22 blocks at 1 KiB) and a few writes more.
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ blocks: fc.integer({ min: 0, max: 60 }), reuse: fc.boolean(), pod: index })
+      .map(({ blocks, reuse, pod }): Command[] => [{ ...room(blocks), ...(reuse ? { freelist: "reuse" as const } : {}) }, sync(pod)]),
+  },
 ];
 
 /** The longest scenario body, in fragments; fast-check's default size would cap it near ten. */

@@ -16,7 +16,7 @@ import type { Status } from "../model/status.ts";
 export function ownCopy(w: World): World {
   const { disk, metadata, shim, cri, kubelet, faults } = w;
   return {
-    disk: { ...disk, free: { ...disk.free }, checkpoints: each(disk.checkpoints, copyStatus), sandboxDirs: [...disk.sandboxDirs] },
+    disk: { ...disk, free: { ...disk.free }, checkpoints: each(disk.checkpoints, copyStatus), sandboxDirs: [...disk.sandboxDirs], made: [...disk.made] },
     metadata: { containers: each(metadata.containers, copyRecord), sandboxes: each(metadata.sandboxes, copyFlat) },
     shim: { tasks: each(shim.tasks, copyFlat), processes: each(shim.processes, copyFlat) },
     cri: {
