@@ -24,6 +24,8 @@ export interface Disk {
   made: ParentDir[];
   /** Whether a container's or sandbox's record was ever committed to meta.db (disk.ts: boltRecordAdd). */
   recordsAdded: boolean;
+  /** Snapshots no record references any more, whose dirs wait for the garbage collector (disk.ts: collectGarbage). */
+  collectable: number;
 }
 
 /** containerd's bolt database: container records with their CRI metadata extension. Survives restarts. */
@@ -207,7 +209,7 @@ export interface World {
 
 export function initialWorld(): World {
   return {
-    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [], freelist: "grow", made: [], recordsAdded: false },
+    disk: { room: null, free: { root: null, cri: null }, checkpoints: {}, sandboxDirs: [], freelist: "grow", made: [], recordsAdded: false, collectable: 0 },
     metadata: { containers: {}, sandboxes: {} },
     shim: { tasks: {}, processes: {} },
     cri: emptyCri("up"),

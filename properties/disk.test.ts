@@ -116,7 +116,7 @@ describe("disk.room", () => {
 });
 
 describe("removing gives blocks back", () => {
-  it("shared: RemoveContainer of an exited container on a full disk frees its root dir, status and snapshot: a start that needs one block then fits", () => {
+  it("shared: RemoveContainer of an exited container on a full disk frees its root dir and status at once, its snapshot at the garbage collector's next round: a start that needs one block fits", () => {
     const events: Event[] = [
       { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
       { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
@@ -130,8 +130,26 @@ describe("removing gives blocks back", () => {
     const r = replay(events, on("shared"));
     expect(r.observation.calls.map((c) => c.ok)).toEqual([true, true, true, true, true, true, true]);
     expect(r.observation.containers[1]?.state).toBe("CONTAINER_RUNNING");
-    // Freed: A's root dir (1), status (1) and snapshot (4); B's task work dir took 1.
-    expect(r.world.disk.free.root).toBe(5);
+    // Freed: A's root dir (1) and status (1); B's task work dir took 1. A's snapshot waits.
+    expect(r.world.disk.free.root).toBe(1);
+    expect(r.world.disk.collectable).toBe(1);
+    // A second passes: the collector removes the snapshot's 4 blocks.
+    expect(replay([...events, { type: "clock.tick", seconds: 1 }], on("shared")).world.disk.free.root).toBe(5);
+  });
+
+  it("shared: a restart's start-up collection frees the snapshot too; a CreateContainer whose bolt commit failed leaves its snapshot to it", () => {
+    const events: Event[] = [
+      { type: "cri.runPodSandbox", pod: "p", id: "sb", attempt: 0 },
+      { type: "cri.createContainer", id: "A", sandbox: "sb", name: "a", attempt: 0 },
+      { type: "disk.room", writes: 10 },
+      { type: "cri.createContainer", id: "B", sandbox: "sb", name: "b", attempt: 0 },
+    ];
+    const failed = replay(events, on("shared"));
+    // B: its root dir (1, given back) and snapshot (4) fit, its bolt commits (16) do not.
+    expect(failed.observation.calls[2]).toMatchObject({ ok: false });
+    expect(failed.world.disk).toMatchObject({ free: { root: 6 }, collectable: 1 });
+    const restarted = replay([...events, { type: "containerd.stop" }, { type: "containerd.start" }], on("shared"));
+    expect(restarted.world.disk).toMatchObject({ free: { root: 10 }, collectable: 0 });
   });
 });
 
@@ -196,8 +214,8 @@ describe("preallocated-status: the status file takes its blocks at create, and n
 
   it("2 KiB: two blocks of 1 KiB, freed with the root dir by RemoveContainer; one block of 4 KiB", () => {
     const events: Event[] = [...running, { type: "cri.stopContainer", id: "A" }, { type: "disk.fill" }, { type: "cri.removeContainer", id: "A" }];
-    // Freed: A's root dir (1), status file (2) and snapshot (4), all on the one filesystem.
-    expect(replay(events, prealloc("shared")).world.disk.free.root).toBe(7);
+    // Freed: A's root dir (1) and status file (2), on the one filesystem (its snapshot at the next collection).
+    expect(replay(events, prealloc("shared")).world.disk.free.root).toBe(3);
     expect(statusFileBlocks("preallocated-file", 1024)).toBe(2);
     expect(statusFileBlocks("preallocated-file", 4096)).toBe(1);
     expect(statusFileBlocks("checkpoint-file", 4096)).toBe(1);

@@ -325,6 +325,7 @@ class Printer {
     o.text(w.disk.freelist);
     for (const dir of parentDirs) o.flag(w.disk.made.includes(dir));
     o.flag(w.disk.recordsAdded);
+    o.int(w.disk.collectable);
     o.text(w.cri.phase);
     o.flag(w.cri.error !== null);
     this.hang(o, null);

@@ -87,7 +87,7 @@ export function finishCreateContainer(w: World, ctx: Ctx, req: CreateContainerRe
   if (!stored.ok) {
     // deferred cntr.Delete(WithSnapshotCleanup) and RemoveAll(containerRootDir).
     delete w.metadata.containers[id];
-    removeContainerRecord(w, ctx);
+    removeContainerRecord(w);
     say(ctx, "cri", `delete container record ${id}`, "metadata");
     return rollbackDir(`failed to create internal container object for ${JSON.stringify(id)}: ${stored.error}`);
   }

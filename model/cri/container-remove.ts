@@ -30,7 +30,7 @@ export function removeContainer(w: World, ctx: Ctx, id: string): CallResult {
   // Then the containerd container, the checkpoint and the root dirs (no space needed); the
   // container leaves the store and its name is released.
   delete w.metadata.containers[id];
-  removeContainerRecord(w, ctx);
+  removeContainerRecord(w);
   say(ctx, "cri", `delete container record ${id}`, "metadata");
   if (diesAt(w, ctx, "removeContainer", "record-deleted")) return crashedAt("record-deleted");
   removeContainerRootDir(w, ctx, id);

@@ -4,7 +4,7 @@
 import type { World, ContainerRecord } from "../world.ts";
 import { emptyCri, now } from "../world.ts";
 import { reserve } from "../registrar.ts";
-import { removeContainerRootDir, type Later } from "../disk.ts";
+import { collectGarbage, removeContainerRootDir, type Later } from "../disk.ts";
 import { deleteTask, loadShims, lookupTask } from "../shim.ts";
 import { containerdLog, report, say, type Ctx } from "../log.ts";
 import { loadContainerStatus, type Recovered } from "./load-container.ts";
@@ -39,6 +39,8 @@ export function startContainerd(w: World, ctx: Ctx, loads: Loads): void {
   const error = recover(w, ctx, loads);
   if (error === null) {
     say(ctx, "cri", "CRI plugin initialized");
+    // The scheduler's start-up collection, 100 ms in: after recover() has loaded (restart.go runs first).
+    collectGarbage(w, ctx);
     return;
   }
   const fatal = `failed to recover state: ${error}`;

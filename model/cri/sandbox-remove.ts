@@ -26,7 +26,7 @@ export function removePodSandbox(w: World, ctx: Ctx, id: string): CallResult {
   removeSandboxRootDir(w, ctx, id);
   if (diesAt(w, ctx, "removePodSandbox", "root-dir-removed")) return crashedAt("root-dir-removed");
   delete w.metadata.sandboxes[id];
-  removeContainerRecord(w, ctx);
+  removeContainerRecord(w);
   say(ctx, "cri", `delete sandbox record ${id}`, "metadata");
   delete w.cri.sandboxes[id];
   releaseByKey(w.cri.sandboxNames, id);

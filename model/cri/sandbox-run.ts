@@ -69,7 +69,7 @@ export function finishRunPodSandbox(w: World, ctx: Ctx, req: RunPodSandboxReques
     }
     // container.Delete(WithSnapshotCleanup), then the deferred ReleaseByName.
     delete w.metadata.sandboxes[id];
-    removeContainerRecord(w, ctx);
+    removeContainerRecord(w);
     say(ctx, "cri", `delete sandbox record ${id}`, "metadata");
     return released(error);
   };

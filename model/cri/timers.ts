@@ -5,9 +5,11 @@ import type { World } from "../world.ts";
 import type { Ctx } from "../log.ts";
 import { cancelAbandonedCalls } from "./in-flight.ts";
 import { retryDueExits, rewriteMemoryOnlyStatuses } from "./exit-handler.ts";
+import { collectGarbage } from "../disk.ts";
 
 export function timePasses(w: World, ctx: Ctx): void {
   if (w.cri.phase !== "up") return;
+  collectGarbage(w, ctx);
   cancelAbandonedCalls(w, ctx);
   retryDueExits(w, ctx);
   if (ctx.config.containerd.rewriteMemoryOnlyStatus) rewriteMemoryOnlyStatuses(w, ctx);
