@@ -44,16 +44,19 @@ const longTermCrashedStart = {
 
 // enospc-everywhere's no-state-regression counterexamples (the review's, lowered), both of which
 // fill the disk before the first RunPodSandbox so that the first CreateContainer takes the last
-// blocks and the StartContainer after it fails at its task's work dir. On the daemon the create
-// fails writing meta.db: bbolt's growth for a fresh root's first records varies by a page between
-// runs of the same calls (model/disk.ts: boltFirstRecordAdd; measured on four fresh roots: the
-// first sandbox and create together 6 pages in three, 7 in one), so a trace that needs the very
-// last block to go is decided by which run it is. Split (disk.room 8: 34 free blocks on the
-// root, 8 on the CRI filesystem, the model's sandbox and create to the block): the create failed
-// in both runs. Shared (disk.room 34 with freelist "reuse"): the model's two creates reuse pages
-// that a fresh meta.db has not freed yet; the daemon's first create failed. Until the model's
-// run had its block counts (issue 12) both differed the same way with fewer blocks. A cause, not
-// a model: the page count of one commit depends on meta.db's history, which no run reveals.
+// blocks and the StartContainer after it fails at its task's work dir. How many blocks a fresh
+// root's first sandbox and create take varies between runs of the same calls: the image import
+// leaves meta.db at 27 or 28 pages (bbolt's high-water mark), and the first sandbox and create
+// then grow it to the same 34, so by 7 or 6 pages (model/disk.ts: boltFirstRecordAdd counts 6;
+// measured on seven fresh roots); ext4 gives or takes a block more. Split (disk.room 8: 34 free
+// blocks on the root, 8 on the CRI filesystem, the model's sandbox and create to the block):
+// the recorded run's create failed writing meta.db; other runs of it ended with the start
+// failing at its status write, or with the start succeeding. Shared (disk.room 34 with freelist
+// "reuse"): the model's creates reuse pages a fresh meta.db has not freed; the daemon's first
+// create failed. Until the model counted the bolt pages (issue 12) the split one differed the
+// same way with fewer blocks. A cause, not a model: a commit's pages depend on meta.db's
+// history, which no run reveals. So the recordings are held here and by npm test, and .ci/run
+// leaves the two traces out of its live runs.
 const lastBlockCreate = {
   split: [
     { field: "containers[p:c#2]", model: "listed", real: "absent" },
