@@ -22,26 +22,6 @@ export interface KnownDifference {
 // (shared-start-failure-fits) are the model's freelist choice "reuse" (model/disk.ts: Freelist,
 // tried by conformance/freelist-choices.ts).
 //
-// long-term's build, SIGKILLed inside StartContainer after task.Start (crash-points.ts), then
-// started on a full disk (traces/crash-startContainer-task-started.json, recorded in
-// recorded/long-term/crash-points/): recovery keeps c#1 RUNNING in memory (its record update
-// fails), c#1 exits, the exit handler deletes the task (its work dir's block freed) and its
-// record update still fails: "failed to handle container TaskExit event ... failed to update
-// container \"c#1\" metadata: write .../meta.db: no space left on device" (the daemon's log, two
-// runs). So the next restart reads the record's CREATED with no task: #11504's CREATED
-// regression on long-term too, where the model's record update fits in the freed block (the
-// freelist choice "grow": 1 block, measured on exit-on-full-disk, whose record had been
-// rewritten to RUNNING before the fill; "reuse" needs none) and stores EXITED 0. Here the
-// update rewrites a record last written at create (CREATED): the pages its commit needs depend
-// on meta.db's history (the bolt findings below), more than one block this time. A cause, not
-// yet a model: no freelist choice of the model takes more than the freed block.
-const longTermCrashedStart = {
-  "crash-startContainer-task-started": [
-    { field: "containers[c#1].state", model: "CONTAINER_EXITED", real: "CONTAINER_CREATED" },
-    { field: "containers[c#1].exitCode", model: 0, real: null },
-  ],
-} satisfies Record<string, KnownDifference[]>;
-
 // enospc-everywhere's no-state-regression counterexamples (the review's, lowered), both of which
 // fill the disk before the first RunPodSandbox so that the first CreateContainer takes the last
 // blocks and the StartContainer after it fails at its task's work dir. How many blocks a fresh
@@ -72,7 +52,6 @@ const lastBlockCreate = {
 } satisfies Record<string, KnownDifference[]>;
 
 const known: Readonly<Record<string, Readonly<Record<string, readonly KnownDifference[]>>>> = {
-  "long-term": longTermCrashedStart,
   "enospc-everywhere": { "enospc-everywhere-pre-99748-no-state-regression-lowered": lastBlockCreate.split },
   "enospc-everywhere/shared": { "enospc-everywhere-pre-99748-no-state-regression-shared-lowered": lastBlockCreate.shared },
 };

@@ -36,8 +36,8 @@ export const splitDisk: DiskConfig = { layout: "split", blockBytes: 1024 };
 /**
  * What bbolt's freelist holds for the commits made while the disk is nearly full, a choice
  * (disk.fill's and disk.room's `freelist`) because it depends on every commit since meta.db
- * was made, which the model does not follow: "grow", no freed page fits, so a record update
- * takes a new block and a new container's or sandbox's commits four pages; "reuse", the pages
+ * was made, which the model does not follow: "grow", no freed run fits, so a record's first
+ * rewrite takes a page and a new container's or sandbox's commits four; "reuse", the pages
  * earlier commits freed fit (bbolt freelist.go:allocate returns them before db.allocate grows
  * the file) and they take none.
  */
@@ -100,14 +100,15 @@ const things = {
   // choice: two pages, where the image import's commits left some freed (measured on four fresh
   // roots: 2, 2, 2 and 1 page, the first create after it 4, 4, 4 and 5).
   boltFirstRecordAdd: { fs: "root", blocks: (b: number) => 2 * blocksFor(boltPageBytes, b) },
-  // A commit that rewrites an existing record: bbolt puts the changed pages into pages freed by
-  // earlier commits (freelist.go:allocate), already in meta.db, so it needs far less than a new
-  // page. One block, as long-term's patched daemon shows on 1 KiB blocks: on a full disk a record
-  // update commits once a task delete has freed its work dir's block (every exit on a full disk,
-  // conformance/recorded/long-term/exit-on-full-disk.json) and fails when nothing was freed (a
-  // start that failed before its task existed: start-on-full-disk.json). Measured, not derived.
-  // That is the freelist choice "grow"; under "reuse" it takes none (boltRecordUpdate).
-  boltRecordUpdate: { fs: "root", blocks: () => 1 },
+  // The first commit that rewrites a record: bbolt copies the record's pages (tx.go:Commit ->
+  // node.spill -> tx.allocate), its spec's run of overflow pages among them, and no freed run
+  // fits it yet, so meta.db grows by a page: measured on long-term's patched daemon, whose
+  // StartContainer rewrites the record's status (meta.db +4 KiB at the first start, +0 at the
+  // exit after it). Under "reuse" the pages an earlier rewrite of another record freed fit (a
+  // second container's first start took none). A later rewrite takes the run its previous one
+  // freed: no new block, even on a full disk (exit-on-full-disk.json, stop-on-full-disk.json),
+  // where a first one fails (start-on-full-disk.json, crash-startContainer-task-started.json).
+  boltFirstRecordUpdate: { fs: "root", blocks: (b: number) => blocksFor(boltPageBytes, b) },
 } satisfies Record<string, { fs: FsName; blocks: (blockBytes: number) => number }>;
 
 type Thing = keyof typeof things;
@@ -230,14 +231,17 @@ export function removeTaskWorkDir(w: World, ctx: Ctx): void {
   release(ctx, w.disk, "taskWorkDir");
 }
 
-/** A bolt transaction that rewrites an existing record (a container's Update). */
-export function boltRecordUpdate(w: World, ctx: Ctx): WriteResult {
+/**
+ * A bolt transaction that rewrites an existing record (a container's Update); `first`: the
+ * record has not been rewritten since it was created (boltFirstRecordUpdate).
+ */
+export function boltRecordUpdate(w: World, ctx: Ctx, first: boolean): WriteResult {
   // tx.go:Commit -> node.spill -> tx.allocate: pages from the freelist first, blocks already in meta.db.
-  if (w.disk.freelist === "reuse") return { ok: true };
-  return boltCommit(w, ctx, "boltRecordUpdate");
+  if (!first || w.disk.freelist === "reuse") return { ok: true };
+  return boltCommit(w, ctx, "boltFirstRecordUpdate");
 }
 
-function boltCommit(w: World, ctx: Ctx, thing: "boltPage" | "boltRecordAdd" | "boltFirstRecordAdd" | "boltRecordUpdate"): WriteResult {
+function boltCommit(w: World, ctx: Ctx, thing: "boltPage" | "boltRecordAdd" | "boltFirstRecordAdd" | "boltFirstRecordUpdate"): WriteResult {
   if (allocate(ctx, w.disk, thing)) return { ok: true };
   say(ctx, "metadata", `bolt commit: ENOSPC`, "disk");
   return { ok: false, error: `write ${boltPath}: ${enospc}` };

@@ -65,8 +65,10 @@ describe("bbolt's freelist choice", () => {
     { type: "cri.startContainer", id: "B" },
   ];
 
-  it("long-term, grow (the default): A's exit update takes the block its task delete freed, so B's task finds none: CREATED", () => {
-    expect(container(startAfterExit(), on("shared", "long-term/99748"), "B")).toMatchObject({ state: "CONTAINER_CREATED", process: "none" });
+  it("long-term, grow (the default): A's exit update, its record's second rewrite, takes the pages the first freed; B's task takes the block A's task delete freed, but B's StartedAt update, a first rewrite, needs a page: killed, CREATED", () => {
+    const r = replay(startAfterExit(), on("shared", "long-term/99748"));
+    expect(r.observation.containers.find((c) => c.id === "A")).toMatchObject({ state: "CONTAINER_EXITED", exitCode: 2 });
+    expect(r.observation.containers.find((c) => c.id === "B")).toMatchObject({ state: "CONTAINER_CREATED", process: "exited" });
   });
 
   it("long-term, reuse: both record updates go into freed pages, B's task takes the freed block and runs, as on long-term's daemon", () => {

@@ -173,10 +173,11 @@ export const expectedVerdicts: Record<ContainerdVariantName, Row> = {
   "long-term": {
     ...keepsEveryContainer,
     ...namesHeldBySlowCalls,
-    "no-state-regression": exitStoredByItsTaskDelete(
-      "its record update needs one block (bbolt reuses freed pages, disk.ts), which the task delete of the exit handler frees first. Not so on long-term's patched daemon, SIGKILLed at the test hook after task.Start (traces/crash-startContainer-task-started.json): the exit's record update fails with ENOSPC after the task delete, needing more than the freed block, and the container is CREATED after the next restart, as on short-term (a listed difference, known-differences.ts: no freelist choice of the model takes more than that block)",
+    "no-state-regression": violated(
+      10,
+      "containerd dies inside StartContainer after task.Start, before the record's StartedAt update, so the record says CREATED under a running task; recovery on a full disk keeps RUNNING in memory only, the exit handler deletes the task (freeing its work dir's block) and its record update, the record's first rewrite, needs a page of bbolt's (disk.ts: boltFirstRecordUpdate), so the next restart reads CREATED with no task: reported CREATED after RUNNING, as on short-term, on either layout (traces/issue-11504-start-crash-created.json). Shown on long-term's patched daemon, SIGKILLed at the test hook after task.Start: \"failed to update container metadata: write meta.db: no space left on device\" after the task delete, CREATED after the next restart (traces/crash-startContainer-task-started.json, conformance/recorded/long-term/crash-points/)",
     ),
-    "exit-code-preserved": exitCodeLostAtSecondRestart("the record update finds no free block for its bolt commit (a nearly full disk that the task delete did not free a block on; on a full one the freed work dir block takes it, as on long-term's daemon)"),
+    "exit-code-preserved": exitCodeLostAtSecondRestart("the record update cannot commit: the record's first rewrite needs a page of bbolt's, which a full disk does not have even after the task delete freed a block (disk.ts: boltFirstRecordUpdate)"),
     converges: slowCallsConverge,
   },
   "keep-task-until-stored": {

@@ -2,7 +2,7 @@
 // the seam the containerd variants turn (variants/containerd.ts); every status read and write
 // of the model goes through here.
 import type { World } from "../world.ts";
-import type { Status } from "../status.ts";
+import { stateOf, type Status } from "../status.ts";
 import { boltRecordUpdate, boltWrite, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
@@ -66,8 +66,9 @@ function writeStatus(w: World, ctx: Ctx, id: string, status: Status, later?: Lat
   const record = w.metadata.containers[id];
   if (!record) return { ok: true };
   report(ctx, { kind: "status write" });
-  // The record exists: its update is a rewrite, which bbolt commits into freed pages (disk.ts).
-  const written = boltRecordUpdate(w, ctx);
+  // The record exists: its update is a rewrite (disk.ts), its first one while the record still
+  // holds the status it was created with (every later status differs: a start or an exit).
+  const written = boltRecordUpdate(w, ctx, record.status === undefined || stateOf(record.status, false) === "CONTAINER_CREATED");
   if (!written.ok) return written;
   record.status = { ...status };
   sayRoutine(ctx, "cri", `store status of ${id} in its metadata record: ok`, "metadata");
