@@ -60,7 +60,10 @@ const statusBytes = 512;
  * harness's 1 KiB ones.
  */
 const statusSlotBytes = 1024;
-/** bbolt's page size: the OS page size (bbolt db.go:Open, os.Getpagesize). */
+/**
+ * bbolt's page size: the OS page size (bbolt db.go:Open, os.Getpagesize). meta.db grows sparse
+ * (db.go:grow only truncates), so a page takes its blocks when a commit writes it (tx.go:write).
+ */
 const boltPageBytes = 4096;
 
 /** What containerd keeps under its root, where, and its size in blocks. */
@@ -84,9 +87,6 @@ const things = {
   // (pkg/cri/opts/spec_linux.go:WithAdditionalGIDs -> oci.WithAdditionalGIDs: mount.WithTempMount).
   // Four blocks, measured for every create and sandbox on the packaged daemon.
   snapshot: { fs: "root", blocks: () => 4 },
-  // A bolt commit that needs a page beyond the file's data: bbolt db.go:grow only truncates (the
-  // file is sparse), tx.go:write's WriteAt allocates the page's blocks.
-  boltPage: { fs: "root", blocks: (b: number) => blocksFor(boltPageBytes, b) },
   // client.NewContainer's commits (client/client.go:NewContainer): a lease, the snapshot's
   // record, the container's record with its OCI spec (several KiB: overflow pages), the lease's
   // delete. Each writes its changed nodes into runs of bbolt's freelist when one fits, else at
@@ -241,16 +241,12 @@ export function boltRecordUpdate(w: World, ctx: Ctx, first: boolean): WriteResul
   return boltCommit(w, ctx, "boltFirstRecordUpdate");
 }
 
-function boltCommit(w: World, ctx: Ctx, thing: "boltPage" | "boltRecordAdd" | "boltFirstRecordAdd" | "boltFirstRecordUpdate"): WriteResult {
+function boltCommit(w: World, ctx: Ctx, thing: "boltRecordAdd" | "boltFirstRecordAdd" | "boltFirstRecordUpdate"): WriteResult {
   if (allocate(ctx, w.disk, thing)) return { ok: true };
   say(ctx, "metadata", `bolt commit: ENOSPC`, "disk");
   return { ok: false, error: `write ${boltPath}: ${enospc}` };
 }
 
-/** A bolt transaction that adds a page of data (meta.db grows, so it can fail on a full disk). */
-export function boltWrite(w: World, ctx: Ctx): WriteResult {
-  return boltCommit(w, ctx, "boltPage");
-}
 
 /**
  * client.NewContainer's bolt commits: meta.db grows by several pages unless its freelist holds

@@ -3,7 +3,7 @@
 // of the model goes through here.
 import type { World } from "../world.ts";
 import { stateOf, type Status } from "../status.ts";
-import { boltRecordUpdate, boltWrite, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
+import { boltRecordUpdate, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
 
 /**
@@ -22,12 +22,11 @@ export function storedStatus(w: World, ctx: Ctx, id: string): Status | null {
  * exitCopy "metadata-record" (exit-in-record.patch, store/container/exit_record.go:
  * CopyExitToRecord, from events.go:handleContainerExit and restart.go's WithRecoveredStatus): an
  * exit whose checkpoint write failed goes into the container's record instead, rewriting the
- * exit slot the record got when it was created (container_create.go: WithExitSlot). Measured,
- * not derived: on the patched daemon the copy's bolt commit did not fit the one block the
- * exit's task delete frees on a full disk in all but 1 of 16 runs at run time, and in all but
- * 1 of 5 right after a restart (exit-code-lost-at-skipped-load), where long-term's update of its
- * status extension did; the model counts a page for it, as for a commit that adds a record
- * (disk.ts: boltPage). Which pages a commit finds in bbolt's freelist is a cause, not yet a model.
+ * exit slot the record got when it was created (container_create.go: WithExitSlot): the
+ * record's first rewrite, a bolt page under the freelist choice grow (disk.ts:
+ * boltFirstRecordUpdate). On the patched daemon the copy's commit did not fit the one block the
+ * exit's task delete frees on a full disk in all but 1 of 16 runs at run time, and in all but 1
+ * of 5 right after a restart (exit-code-lost-at-skipped-load): grow, and reuse once.
  */
 function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): WriteResult {
   const record = w.metadata.containers[id];
@@ -35,7 +34,7 @@ function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): Write
   // As long-term's record: written only when it changes.
   if (record.status && sameStatus(record.status, status)) return { ok: true };
   report(ctx, { kind: "status write" });
-  const written = boltWrite(w, ctx);
+  const written = boltRecordUpdate(w, ctx, record.status === undefined);
   if (!written.ok) return written;
   record.status = { ...status };
   sayRoutine(ctx, "cri", `store the exit of ${id} in its metadata record: ok`, "metadata");
