@@ -124,10 +124,16 @@ type Thing = keyof typeof things;
 export const parentDirs = ["cri", "sandboxes", "containers", "tasks"] as const;
 export type ParentDir = (typeof parentDirs)[number];
 
+/** The parent dirs on each thing's path, per layout (under "split" the CRI filesystem's root is there). */
+const parentPaths: Record<DiskLayout, Partial<Record<Thing, readonly ParentDir[]>>> = {
+  split: { containerDir: ["containers"], sandboxDir: ["sandboxes"], taskWorkDir: ["tasks"] },
+  shared: { containerDir: ["cri", "containers"], sandboxDir: ["cri", "sandboxes"], taskWorkDir: ["tasks"] },
+};
+
 /** The parent dirs a thing's MkdirAll makes: those of its path not yet on disk. */
-function parentsOf(ctx: Ctx, disk: Disk, thing: Thing): ParentDir[] {
-  const inCri = (dir: ParentDir): ParentDir[] => (ctx.config.disk.layout === "shared" ? ["cri", dir] : [dir]);
-  const path: ParentDir[] = thing === "containerDir" ? inCri("containers") : thing === "sandboxDir" ? inCri("sandboxes") : thing === "taskWorkDir" ? ["tasks"] : [];
+function parentsOf(ctx: Ctx, disk: Disk, thing: Thing): readonly ParentDir[] {
+  const path = parentPaths[ctx.config.disk.layout][thing];
+  if (path === undefined || path.every((d) => disk.made.includes(d))) return [];
   return path.filter((d) => !disk.made.includes(d));
 }
 
@@ -162,7 +168,7 @@ function allocate(ctx: Ctx, disk: Disk, thing: Thing): boolean {
   // A parent made before the thing failed stays: the deferred RemoveAll takes only the thing's own dir.
   const parents = parentsOf(ctx, disk, thing);
   const madeParents = free === null ? parents : parents.slice(0, free);
-  disk.made.push(...madeParents);
+  if (madeParents.length > 0) disk.made.push(...madeParents);
   const left = free === null ? null : free - madeParents.length;
   if (left !== null && (madeParents.length < parents.length || left < blocks)) {
     disk.free[fs] = left;
