@@ -132,9 +132,7 @@ const parentPaths: Record<DiskLayout, Partial<Record<Thing, readonly ParentDir[]
 
 /** The parent dirs a thing's MkdirAll makes: those of its path not yet on disk. */
 function parentsOf(ctx: Ctx, disk: Disk, thing: Thing): readonly ParentDir[] {
-  const path = parentPaths[ctx.config.disk.layout][thing];
-  if (path === undefined || path.every((d) => disk.made.includes(d))) return [];
-  return path.filter((d) => !disk.made.includes(d));
+  return parentPaths[ctx.config.disk.layout][thing]?.filter((d) => !disk.made.includes(d)) ?? [];
 }
 
 export function containerRootDir(id: string): string {
@@ -242,30 +240,31 @@ export function removeTaskWorkDir(w: World, ctx: Ctx): void {
  * record has not been rewritten since it was created (boltFirstRecordUpdate).
  */
 export function boltRecordUpdate(w: World, ctx: Ctx, first: boolean): WriteResult {
-  // tx.go:Commit -> node.spill -> tx.allocate: pages from the freelist first, blocks already in meta.db.
-  if (!first || w.disk.freelist === "reuse") return { ok: true };
-  return boltCommit(w, ctx, "boltFirstRecordUpdate");
+  return first ? boltCommit(w, ctx, "boltFirstRecordUpdate") : { ok: true };
 }
-
-function boltCommit(w: World, ctx: Ctx, thing: "boltRecordAdd" | "boltFirstRecordAdd" | "boltFirstRecordUpdate"): WriteResult {
-  if (allocate(ctx, w.disk, thing)) return { ok: true };
-  say(ctx, "metadata", `bolt commit: ENOSPC`, "disk");
-  return { ok: false, error: `write ${boltPath}: ${enospc}` };
-}
-
 
 /**
  * client.NewContainer's bolt commits: meta.db grows by several pages unless its freelist holds
  * them, which a fresh root's does not for its first record.
  */
 function boltRecordAdd(w: World, ctx: Ctx): WriteResult {
-  if (!w.disk.recordsAdded) {
-    const first = boltCommit(w, ctx, "boltFirstRecordAdd");
-    if (first.ok) w.disk.recordsAdded = true;
-    return first;
-  }
-  if (w.disk.freelist === "reuse") return { ok: true };
-  return boltCommit(w, ctx, "boltRecordAdd");
+  if (w.disk.recordsAdded) return boltCommit(w, ctx, "boltRecordAdd");
+  const first = allocatePages(w, ctx, "boltFirstRecordAdd");
+  if (first.ok) w.disk.recordsAdded = true;
+  return first;
+}
+
+/** A commit that grows meta.db by `thing`'s pages, or none when the freelist choice is "reuse". */
+function boltCommit(w: World, ctx: Ctx, thing: "boltRecordAdd" | "boltFirstRecordUpdate"): WriteResult {
+  // tx.go:Commit -> node.spill -> tx.allocate: pages from the freelist first, blocks already in meta.db.
+  return w.disk.freelist === "reuse" ? { ok: true } : allocatePages(w, ctx, thing);
+}
+
+/** meta.db's new pages get their blocks when the commit writes them (tx.go:write), or ENOSPC. */
+function allocatePages(w: World, ctx: Ctx, thing: "boltRecordAdd" | "boltFirstRecordAdd" | "boltFirstRecordUpdate"): WriteResult {
+  if (allocate(ctx, w.disk, thing)) return { ok: true };
+  say(ctx, "metadata", `bolt commit: ENOSPC`, "disk");
+  return { ok: false, error: `write ${boltPath}: ${enospc}` };
 }
 
 /**

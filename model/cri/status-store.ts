@@ -1,7 +1,7 @@
 // Where the CRI plugin persists a container's status, and what a failed write does. This is
 // the seam the containerd variants turn (variants/containerd.ts); every status read and write
 // of the model goes through here.
-import type { World } from "../world.ts";
+import type { ContainerRecord, World } from "../world.ts";
 import { stateOf, type Status } from "../status.ts";
 import { boltRecordUpdate, statusPath, writeCheckpoint, writeStatusSlot, type Later, type WriteResult } from "../disk.ts";
 import { containerdLog, report, sayRoutine, type Ctx } from "../log.ts";
@@ -34,11 +34,19 @@ function copyExitToRecord(w: World, ctx: Ctx, id: string, status: Status): Write
   // As long-term's record: written only when it changes.
   if (record.status && sameStatus(record.status, status)) return { ok: true };
   report(ctx, { kind: "status write" });
-  const written = boltRecordUpdate(w, ctx, record.status === undefined);
+  const written = boltRecordUpdate(w, ctx, neverRewritten(record));
   if (!written.ok) return written;
   record.status = { ...status };
   sayRoutine(ctx, "cri", `store the exit of ${id} in its metadata record: ok`, "metadata");
   return { ok: true };
+}
+
+/**
+ * The record holds what CreateContainer wrote: no status (exit-in-record's empty exit slot) or
+ * the CREATED one (long-term), since every status a rewrite stores is a start's or an exit's.
+ */
+function neverRewritten(record: ContainerRecord): boolean {
+  return record.status === undefined || stateOf(record.status, false) === "CONTAINER_CREATED";
 }
 
 /** Memory and store agree on this container's status. */
@@ -65,9 +73,8 @@ function writeStatus(w: World, ctx: Ctx, id: string, status: Status, later?: Lat
   const record = w.metadata.containers[id];
   if (!record) return { ok: true };
   report(ctx, { kind: "status write" });
-  // The record exists: its update is a rewrite (disk.ts), its first one while the record still
-  // holds the status it was created with (every later status differs: a start or an exit).
-  const written = boltRecordUpdate(w, ctx, record.status === undefined || stateOf(record.status, false) === "CONTAINER_CREATED");
+  // The record exists: its update is a rewrite (disk.ts).
+  const written = boltRecordUpdate(w, ctx, neverRewritten(record));
   if (!written.ok) return written;
   record.status = { ...status };
   sayRoutine(ctx, "cri", `store status of ${id} in its metadata record: ok`, "metadata");
